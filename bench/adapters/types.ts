@@ -1,0 +1,98 @@
+// The one interface every target kind implements. The phases call it; nothing else knows a platform.
+//
+// Control plane (untimed): prepare -> forceCold (before each cold sample) -> restore (always, once).
+// Data plane (timed): sampleCold (one cold sample) and invoke (one warm call), plus warmLoad(),
+// which tells the warm phase whether it can drive plain HTTP (autocannon / open model) or must call
+// invoke() itself (e.g. Lambda through the SDK).
+import type { TargetConfig } from '../config/schema.js';
+import type { ErrorKind } from '../errors.js';
+import type { Journal } from '../journal.js';
+
+/** DNS / TCP / TLS / first byte / total of one request, integer microseconds; null = phase did not happen. */
+export interface TimingSplit {
+  dnsUs: number | null;
+  connectUs: number | null;
+  tlsUs: number | null;
+  ttfbUs: number | null;
+  totalUs: number;
+}
+
+/** One timed call: the flat record every phase produces (as vegeta's Result). */
+export interface Invocation {
+  /** Start of the call, epoch milliseconds (for started_at). */
+  startedAtMs: number;
+  /** Measured latency in integer microseconds. */
+  latencyUs: number;
+  /** HTTP status (or the platform's, e.g. Lambda's StatusCode); null when no response came. */
+  status: number | null;
+  /** Error category when the call failed; null on success. */
+  error: ErrorKind | null;
+  /** Short human-readable error detail (never contains secrets). */
+  errorMessage?: string;
+  /** Value of `instanceHeader` (or the platform's instance id), if known. */
+  instance?: string | null;
+  /** The platform's own word on coldness (Lambda: Init/Restore Duration present). undefined = no word. */
+  platformCold?: boolean;
+  /** Platform-reported initialisation time (Lambda Init Duration / Restore Duration), microseconds. */
+  initUs?: number | null;
+  /** Timing split for requests made on a fresh connection. */
+  timing?: TimingSplit;
+  /** Platform-specific numbers (e.g. billedDurationMs, memorySizeMb, readyUs); become extra CSV columns. */
+  extra?: Record<string, number | string | null>;
+}
+
+/** What forceCold did: control-plane time and notes, recorded beside the sample, never inside it. */
+export interface ColdPreparation {
+  controlPlaneUs?: number;
+  note?: string;
+}
+
+/** A plain HTTP request the warm engines (autocannon, open model) can send over and over. */
+export interface HttpRequestSpec {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Called by long warm phases to refresh short-lived credentials (ID tokens) before they expire. */
+  refreshHeaders?: () => Promise<Record<string, string>>;
+}
+
+export type WarmLoad =
+  | { type: 'http'; request: HttpRequestSpec }
+  | { type: 'invoke' };
+
+/** Context an adapter gets from the runner. */
+export interface AdapterContext {
+  /** Directory of the target file (for @file payloads and relative commands). */
+  baseDir: string;
+  /** Aborted on Ctrl-C / SIGTERM: stop waiting, return promptly. restore() must still work after it. */
+  signal: AbortSignal;
+  /** Report progress lines (waiting for scale-down, updating config...). */
+  log: (message: string) => void;
+  /** Write-ahead journal of platform changes, so `coldbench restore` can undo a killed run. */
+  journal: Journal;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+}
+
+export interface Adapter {
+  readonly kind: string;
+  /** Resolve URLs, fetch tokens, read the original configuration. Throws TargetFailure on failure. */
+  prepare(): Promise<void>;
+  /** Make the next call cold (untimed). */
+  forceCold(seq: number): Promise<ColdPreparation>;
+  /** One cold sample. Usually invoke({ fresh: true }); Kubernetes scale-from-zero times scale-up -> first 200. */
+  sampleCold(seq: number): Promise<Invocation>;
+  /** One warm invocation (data plane only). */
+  invoke(options: { fresh: boolean }): Promise<Invocation>;
+  /** How the warm phase should drive load. */
+  warmLoad(): WarmLoad;
+  /** Undo every platform change (idempotent; called at the end, on error and on Ctrl-C). */
+  restore(): Promise<void>;
+  /** Platform facts for reports and cost estimates (memory, CPU, architecture, instance counts). */
+  describe(): Record<string, string | number | boolean | null>;
+  /** Release sockets, clients, timers. */
+  close?(): Promise<void>;
+}
+
+export type AdapterFactory = (target: TargetConfig, ctx: AdapterContext) => Promise<Adapter>;

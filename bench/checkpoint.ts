@@ -1,0 +1,42 @@
+// Samples are checkpointed as they are measured (NDJSON, one fsync-free append per record), so a
+// kill -9 loses at most the sample in flight and `coldbench report <dir>` can rebuild the reports.
+import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
+import path from 'node:path';
+import type { ColdSampleRecord, TargetResult, WarmPhaseResult } from './results/types.js';
+
+export const CHECKPOINT_FILE = 'checkpoint.ndjson';
+
+export type CheckpointRecord =
+  | { type: 'run'; id: string; origin: string; startedAt: string; targetFile: string }
+  | { type: 'cold-sample'; target: string; sample: ColdSampleRecord }
+  | { type: 'warm'; target: string; phase: WarmPhaseResult }
+  | { type: 'target'; result: TargetResult };
+
+export class Checkpoint {
+  private readonly fd: number;
+  constructor(dir: string) {
+    this.fd = openSync(path.join(dir, CHECKPOINT_FILE), 'a');
+  }
+  private write(record: CheckpointRecord) {
+    appendFileSync(this.fd, JSON.stringify(record) + '\n');
+  }
+  runStarted(run: { id: string; origin: string; startedAt: string; targetFile: string }) {
+    this.write({ type: 'run', ...run });
+  }
+  coldSample(target: string, sample: ColdSampleRecord) {
+    this.write({ type: 'cold-sample', target, sample });
+  }
+  warmPhase(target: string, phase: WarmPhaseResult) {
+    this.write({ type: 'warm', target, phase });
+  }
+  targetDone(result: TargetResult) {
+    this.write({ type: 'target', result });
+  }
+  close() {
+    try {
+      fsyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+// coldbench command line: run, validate, report, compare, restore. Exit codes per the contract:
+// 0 ok, 1 threshold/regression, 2 bad input, 3 run failed, 130 interrupted.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, InputError, messageOf } from './errors.js';
+import { TOOL_VERSION } from './version.js';
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_TARGET_FILE = path.join(PACKAGE_ROOT, 'targets', 'local.yaml');
+
+let debug = process.argv.includes('--debug');
+if (debug) process.env.COLDBENCH_DEBUG = '1';
+
+function fail(err: unknown): never {
+  if (err instanceof InputError) {
+    process.stderr.write(`coldbench: ${err.message}\n`);
+    if (debug) console.error(err);
+    process.exit(EXIT.badInput);
+  }
+  process.stderr.write(`coldbench: internal error: ${messageOf(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug) console.error(err);
+  process.exit(EXIT.runFailed);
+}
+
+async function runCommand(file: string | undefined, opts: { out?: string; origin?: string; quiet?: boolean }): Promise<number> {
+  const { loadTargetFile } = await import('./config/load.js');
+  const { runConfig, restoreActiveAdapters } = await import('./runner.js');
+  const { createProgress } = await import('./progress.js');
+  const targetFile = path.resolve(file ?? DEFAULT_TARGET_FILE);
+  const config = loadTargetFile(targetFile);
+  const progress = createProgress(process.stderr, opts.quiet);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      progress.log(`\n${signal}: stopping; restoring every platform change and writing partial reports (press Ctrl-C again to skip waiting)`);
+      controller.abort();
+      return;
+    }
+    progress.log(`${signal} again: restoring platform changes now, then exiting`);
+    void restoreActiveAdapters().finally(() => process.exit(EXIT.interrupted));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const outcome = await runConfig(config, { out: opts.out, origin: opts.origin ?? process.env.COLDBENCH_ORIGIN, progress, signal: controller.signal });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  const rel = path.relative(process.cwd(), outcome.dir) || '.';
+  process.stdout.write(`${outcome.results.run.partial ? 'partial ' : ''}reports written to ${rel}/\n  ${path.join(rel, 'report.html')}\n`);
+  const failedThresholds = outcome.results.thresholds.filter((t) => !t.passed);
+  for (const t of failedThresholds) process.stderr.write(`threshold failed: ${t.target}: ${t.expression}${t.message ? ` (${t.message})` : ''}\n`);
+  if (outcome.exitCode === EXIT.runFailed) process.stderr.write('coldbench: no target produced a single successful sample\n');
+  return outcome.exitCode;
+}
+
+async function validateCommand(file: string): Promise<number> {
+  const { loadTargetFile } = await import('./config/load.js');
+  const config = loadTargetFile(path.resolve(file));
+  const kinds = [...new Set(config.targets.map((t) => t.kind))].join(', ');
+  process.stdout.write(`${file}: valid (${config.targets.length} target${config.targets.length === 1 ? '' : 's'}: ${kinds})\n`);
+  return EXIT.ok;
+}
+
+async function reportCommand(inputs: string[], opts: { out?: string }): Promise<number> {
+  const { readRunInput } = await import('./results/read.js');
+  const { writeReports } = await import('./reporters/index.js');
+  const runs = inputs.map((input) => readRunInput(input));
+  let results = runs[0];
+  if (!results) throw new InputError('report: give at least one results.json (or report directory)');
+  if (runs.length > 1) {
+    const { mergeRuns } = await import('./merge.js');
+    results = mergeRuns(runs);
+  }
+  const { defaultReportDir } = await import('./runner.js');
+  const dir = path.resolve(opts.out ?? (runs.length === 1 && inputs[0] && existsSync(inputs[0]) && !inputs[0].endsWith('.json') ? inputs[0] : defaultReportDir()));
+  await writeReports(results, dir);
+  const rel = path.relative(process.cwd(), dir) || '.';
+  process.stdout.write(`reports written to ${rel}/\n  ${path.join(rel, 'report.html')}\n`);
+  return EXIT.ok;
+}
+
+async function compareCommand(baselineFile: string, currentFile: string, opts: { markdown?: boolean; failThreshold?: string }): Promise<number> {
+  const { readRunInput } = await import('./results/read.js');
+  const compare = await import('./compare.js');
+  const baseline = readRunInput(baselineFile);
+  const current = readRunInput(currentFile);
+  const threshold = opts.failThreshold !== undefined ? Number(opts.failThreshold.replace(/%$/, '')) : undefined;
+  if (threshold !== undefined && !(threshold >= 0)) throw new InputError(`--fail-threshold: expected a percentage like 10 or 10%, got ${JSON.stringify(opts.failThreshold)}`);
+  const result = compare.compareRuns(baseline, current, threshold !== undefined ? { failThresholdPct: threshold } : {});
+  process.stdout.write(opts.markdown ? compare.formatCompareMarkdown(result) : compare.formatCompareTable(result));
+  return result.regression ? EXIT.thresholdFailed : EXIT.ok;
+}
+
+async function restoreCommand(dir: string): Promise<number> {
+  const { restoreFromReportDir } = await import('./restore.js');
+  const restored = await restoreFromReportDir(path.resolve(dir), (m) => process.stderr.write(`${m}\n`));
+  process.stdout.write(restored === 0 ? `nothing to restore in ${dir}\n` : `restored ${restored} platform change${restored === 1 ? '' : 's'}\n`);
+  return EXIT.ok;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('coldbench')
+    .description('Cold-start and warm latency of serverless and Kubernetes targets, side by side.')
+    .version(TOOL_VERSION)
+    .addOption(new Option('--debug', 'print stack traces for errors'))
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+
+  const action =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) => {
+      process.exitCode = await fn(...args);
+    };
+
+  program
+    .command('run', { isDefault: true })
+    .description('run every target of a target file (default: the local demo, targets/local.yaml) and write the reports')
+    .argument('[target-file]', 'YAML or JSON target file')
+    .option('-o, --out <dir>', 'report directory (default reports/<UTC timestamp>-<id>/)')
+    .option('--origin <label>', 'where the load comes from, e.g. ap-northeast-1 (env COLDBENCH_ORIGIN)')
+    .option('-q, --quiet', 'no progress output')
+    .action(action(runCommand));
+
+  program
+    .command('validate')
+    .description('check a target file without touching any target (exit 0 valid, 2 invalid)')
+    .argument('<target-file>')
+    .action(action(validateCommand));
+
+  program
+    .command('report')
+    .description('re-render reports from one or more results.json files (or report directories); several are merged')
+    .argument('<results...>', 'results.json files or report directories')
+    .option('-o, --out <dir>', 'report directory')
+    .action(action(reportCommand));
+
+  program
+    .command('compare')
+    .description('compare two runs target by target and phase by phase (exit 1 on a regression)')
+    .argument('<baseline>', 'baseline results.json')
+    .argument('<current>', 'current results.json')
+    .option('--markdown', 'print Markdown (for PR comments)')
+    .option('--fail-threshold <percent>', 'a slowdown larger than this (and statistically significant) is a regression')
+    .action(action(compareCommand));
+
+  program
+    .command('restore')
+    .description('undo the platform changes a killed run left behind, from its report directory journal')
+    .argument('<report-dir>')
+    .action(action(restoreCommand));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.badInput);
+    }
+    fail(err);
+  }
+}
+
+debug = debug || process.argv.includes('--debug');
+await main(process.argv);

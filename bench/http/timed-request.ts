@@ -1,0 +1,116 @@
+// One HTTP request timed in integer microseconds, with the DNS / TCP / TLS / first-byte split taken
+// from node:http socket events. `fresh: true` opens a new connection (a cold sample must not reuse
+// a socket the platform could route to a warm instance).
+import http from 'node:http';
+import https from 'node:https';
+import type { Invocation, TimingSplit } from '../adapters/types.js';
+import { errorKindForException, errorKindForStatus, messageOf } from '../errors.js';
+
+export interface TimedRequestOptions {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  fresh: boolean;
+  /** Lower-cased response header whose value names the serving instance. */
+  instanceHeader?: string;
+  signal?: AbortSignal;
+  /** Keep the response body (for adapters that need it); bodies are otherwise drained. */
+  keepBody?: boolean;
+}
+
+export interface TimedResponse extends Invocation {
+  headers: http.IncomingHttpHeaders;
+  body?: Buffer;
+}
+
+const keepAliveHttp = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const keepAliveHttps = new https.Agent({ keepAlive: true, maxSockets: 64 });
+
+const nowNs = () => process.hrtime.bigint();
+const usBetween = (from: bigint, to: bigint) => Number((to - from) / 1000n);
+
+export function timedRequest(options: TimedRequestOptions): Promise<TimedResponse> {
+  const url = new URL(options.url);
+  const secure = url.protocol === 'https:';
+  const transport = secure ? https : http;
+  const startedAtMs = Date.now();
+  const start = nowNs();
+  let lookupAt: bigint | null = null;
+  let connectAt: bigint | null = null;
+  let secureAt: bigint | null = null;
+  let firstByteAt: bigint | null = null;
+
+  return new Promise<TimedResponse>((resolve) => {
+    let settled = false;
+    const finish = (partial: Omit<TimedResponse, 'startedAtMs' | 'latencyUs' | 'timing'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      const end = nowNs();
+      const timing: TimingSplit = {
+        dnsUs: lookupAt !== null ? usBetween(start, lookupAt) : null,
+        connectUs: connectAt !== null ? usBetween(lookupAt ?? start, connectAt) : null,
+        tlsUs: secureAt !== null && connectAt !== null ? usBetween(connectAt, secureAt) : null,
+        ttfbUs: firstByteAt !== null ? usBetween(secureAt ?? connectAt ?? start, firstByteAt) : null,
+        totalUs: usBetween(start, end),
+      };
+      resolve({ ...partial, startedAtMs, latencyUs: timing.totalUs, timing });
+    };
+
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
+      headers['content-length'] = String(Buffer.byteLength(options.body));
+    }
+    if (options.fresh) headers.connection = 'close';
+
+    const req = transport.request(url, {
+      method: options.method,
+      headers,
+      agent: options.fresh ? false : secure ? keepAliveHttps : keepAliveHttp,
+    });
+    const onAbort = () => req.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      req.destroy(Object.assign(new Error(`no complete response within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+    }, options.timeoutMs);
+
+    req.on('socket', (socket) => {
+      // A reused keep-alive socket emits none of these: the split stays null, as it should.
+      socket.once('lookup', () => (lookupAt = nowNs()));
+      socket.once('connect', () => (connectAt = nowNs()));
+      socket.once('secureConnect', () => (secureAt = nowNs()));
+    });
+    req.on('response', (res) => {
+      firstByteAt = nowNs();
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => {
+        if (options.keepBody) chunks.push(chunk);
+      });
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const instanceValue = options.instanceHeader ? res.headers[options.instanceHeader] : undefined;
+        finish({
+          status,
+          error: errorKindForStatus(status),
+          errorMessage: status >= 400 ? `HTTP ${status}` : undefined,
+          instance: Array.isArray(instanceValue) ? (instanceValue[0] ?? null) : (instanceValue ?? null),
+          headers: res.headers,
+          body: options.keepBody ? Buffer.concat(chunks) : undefined,
+        });
+      });
+      res.on('error', (err) => finish({ status: res.statusCode ?? null, error: errorKindForException(err), errorMessage: messageOf(err), headers: res.headers }));
+    });
+    req.on('error', (err) => finish({ status: null, error: errorKindForException(err), errorMessage: messageOf(err), headers: {} }));
+    if (options.body !== undefined) req.end(options.body);
+    else req.end();
+  });
+}
+
+/** Close idle keep-alive sockets (end of run). */
+export function closeKeepAliveAgents(): void {
+  keepAliveHttp.destroy();
+  keepAliveHttps.destroy();
+}

@@ -1,0 +1,69 @@
+// Closed-model warm load on autocannon: N connections, each sends its next request when the previous
+// answer arrived. autocannon's own histogram has millisecond resolution, so every response's float
+// latency is recorded here in integer microseconds.
+import autocannon from 'autocannon';
+import type { HttpRequestSpec } from '../adapters/types.js';
+import type { WarmConfig } from '../config/schema.js';
+import { errorKindForException, errorKindForStatus, type ErrorKind } from '../errors.js';
+import { createHistogram } from '../histograms.js';
+import type { WarmEngineResult, WarmProgress } from './warm-types.js';
+
+export interface ClosedModelOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  onProgress?: WarmProgress;
+}
+
+/** How often long phases refresh short-lived credentials (ID tokens last an hour). */
+const HEADER_REFRESH_MS = 10 * 60_000;
+
+export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, options: ClosedModelOptions): Promise<WarmEngineResult> {
+  const histogram = createHistogram();
+  const errorsByKind: Partial<Record<ErrorKind, number>> = {};
+  const countError = (kind: ErrorKind) => (errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1);
+  let requests = 0;
+  const clients: autocannon.Client[] = [];
+  const startNs = process.hrtime.bigint();
+
+  return new Promise<WarmEngineResult>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: request.url,
+        method: request.method as autocannon.Request['method'],
+        headers: request.headers,
+        body: request.body,
+        connections: warm.connections,
+        ...(warm.requests !== undefined ? { amount: warm.requests } : { duration: (warm.durationMs ?? 10_000) / 1000 }),
+        timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
+        setupClient: (client: autocannon.Client) => clients.push(client),
+      },
+      (err) => {
+        clearInterval(refresher);
+        clearInterval(ticker);
+        options.signal.removeEventListener('abort', onAbort);
+        if (err) return reject(err);
+        const durationUs = Number((process.hrtime.bigint() - startNs) / 1000n);
+        resolve({ model: 'closed', histogram, requests, durationUs, errorsByKind, connections: warm.connections });
+      },
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
+      requests += 1;
+      const kind = errorKindForStatus(statusCode);
+      if (kind) countError(kind);
+      else histogram.record(responseTimeMs * 1000);
+    });
+    instance.on('reqError', (err: unknown) => {
+      requests += 1;
+      const message = err instanceof Error ? err.message : '';
+      countError(message === 'request timed out' ? 'timeout' : errorKindForException(err));
+    });
+    const onAbort = () => instance.stop();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    const ticker = setInterval(() => options.onProgress?.(requests, Number((process.hrtime.bigint() - startNs) / 1_000_000n)), 1000);
+    const refresher = setInterval(() => {
+      void request.refreshHeaders?.().then((headers) => {
+        for (const client of clients) client.setHeaders(headers);
+      });
+    }, HEADER_REFRESH_MS);
+  });
+}

@@ -1,0 +1,41 @@
+// Warm load for targets that are called through an SDK (Lambda Invoke): `concurrency` workers,
+// each calling adapter.invoke() again as soon as its previous call returned (a closed model).
+import type { Adapter } from '../adapters/types.js';
+import type { WarmConfig } from '../config/schema.js';
+import type { ErrorKind } from '../errors.js';
+import { createHistogram } from '../histograms.js';
+import type { WarmEngineResult, WarmProgress } from './warm-types.js';
+
+export interface InvokeLoopOptions {
+  signal: AbortSignal;
+  onProgress?: WarmProgress;
+}
+
+export async function runInvokeLoop(adapter: Adapter, warm: WarmConfig, options: InvokeLoopOptions): Promise<WarmEngineResult> {
+  const histogram = createHistogram();
+  const errorsByKind: Partial<Record<ErrorKind, number>> = {};
+  let started = 0;
+  let requests = 0;
+  const startMs = Date.now();
+  const deadline = warm.durationMs !== undefined ? startMs + warm.durationMs : Number.POSITIVE_INFINITY;
+  const limit = warm.requests ?? Number.POSITIVE_INFINITY;
+  const more = () => !options.signal.aborted && Date.now() < deadline && started < limit;
+  const ticker = setInterval(() => options.onProgress?.(requests, Date.now() - startMs), 1000);
+
+  const worker = async () => {
+    while (more()) {
+      started += 1;
+      const result = await adapter.invoke({ fresh: false });
+      requests += 1;
+      if (result.error) errorsByKind[result.error] = (errorsByKind[result.error] ?? 0) + 1;
+      else histogram.record(result.latencyUs);
+    }
+  };
+  const workers = Math.max(1, warm.rate !== undefined ? Math.min(warm.maxConnections, Math.ceil(warm.rate)) : warm.connections);
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    clearInterval(ticker);
+  }
+  return { model: 'invoke', histogram, requests, durationUs: (Date.now() - startMs) * 1000, errorsByKind, connections: workers };
+}

@@ -1,0 +1,46 @@
+// summary.md: the summary table in Markdown, for CI job summaries and PR comments.
+import type { RunResults } from '../results/types.js';
+import { summaryRows } from './csv.js';
+
+function cell(value: unknown): string {
+  const text = value === null || value === undefined || value === '' ? '–' : String(value);
+  // Keep target-file text from breaking the table or injecting markup.
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
+}
+
+export function renderMarkdown(results: RunResults): string {
+  const lines: string[] = [];
+  const origins = results.run.origins ?? [results.run.origin];
+  lines.push(`# coldbench results`);
+  lines.push('');
+  lines.push(`Run \`${cell(results.run.id)}\` from ${origins.map(cell).join(', ')}, ${results.run.startedAt} to ${results.run.endedAt}${results.run.partial ? ' (**partial**: interrupted)' : ''}. Times in milliseconds.`);
+  lines.push('');
+  lines.push('| origin | target | kind | phase | n | errors | p50 | p90 | p95 | p99 | max | mean | verified cold | req/s |');
+  lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|');
+  for (const r of summaryRows(results)) {
+    const verified = r.phase === 'cold' ? `${r.verified}/${Number(r.verified) + Number(r.not_cold) + Number(r.unverified)}` : '';
+    lines.push(
+      `| ${[r.origin, r.target, r.kind, r.phase, r.samples, r.errors, r.p50_ms, r.p90_ms, r.p95_ms, r.p99_ms, r.max_ms, r.mean_ms, verified, r.throughput_rps].map(cell).join(' | ')} |`,
+    );
+  }
+  const failed = results.targets.filter((t) => t.status === 'failed');
+  if (failed.length > 0) {
+    lines.push('');
+    lines.push('## Failed targets');
+    lines.push('');
+    for (const t of failed) lines.push(`- **${cell(t.name)}** (${cell(t.kind)}): ${cell(t.failure)}`);
+  }
+  if (results.thresholds.length > 0) {
+    lines.push('');
+    lines.push('## Thresholds');
+    lines.push('');
+    lines.push('| result | target | threshold | actual |');
+    lines.push('|---|---|---|---|');
+    for (const t of results.thresholds) {
+      const actual = t.actualUs !== undefined && t.actualUs !== null ? `${(t.actualUs / 1000).toFixed(3)} ms` : t.actual ?? '';
+      lines.push(`| ${t.passed ? 'pass' : '**FAIL**'} | ${cell(t.target)} | ${cell(t.expression)} | ${cell(actual)} |`);
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,109 @@
+// results.json: the complete machine-readable run (schemaVersion 1). All times integer microseconds.
+// Reporters, `report`, `compare` and merging read only this; they never re-measure.
+import type { ErrorKind } from '../errors.js';
+import type { LatencySummary } from '../histograms.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface ColdSampleRecord {
+  seq: number;
+  startedAt: string;
+  latencyUs: number;
+  status: number | null;
+  error: ErrorKind | null;
+  errorMessage?: string;
+  /** true verified cold, false verified warm (left out of the cold histogram), null unknown. */
+  cold: boolean | null;
+  initUs: number | null;
+  instance: string | null;
+  strategy: string;
+  /** Control-plane time spent forcing this cold start (not part of latencyUs). */
+  controlPlaneUs: number | null;
+  dnsUs: number | null;
+  connectUs: number | null;
+  tlsUs: number | null;
+  ttfbUs: number | null;
+  /** Platform-specific numbers (billedDurationMs, memorySizeMb, readyUs, ...). */
+  extra: Record<string, number | string | null>;
+}
+
+export interface ColdPhaseResult {
+  summary: LatencySummary;
+  histogram: string;
+  strategy: string;
+  /** How many samples were verified cold, verified not cold, or could not be verified. */
+  verified: number;
+  notCold: number;
+  unverified: number;
+  samples: ColdSampleRecord[];
+  errorsByKind: Partial<Record<ErrorKind, number>>;
+}
+
+export interface WarmPhaseResult {
+  summary: LatencySummary;
+  histogram: string;
+  model: 'closed' | 'open' | 'invoke';
+  /** Successful + failed requests that got a result. */
+  requests: number;
+  durationUs: number;
+  throughputRps: number;
+  errorsByKind: Partial<Record<ErrorKind, number>>;
+  /** Mean platform-billed duration of the warm calls where the platform reports one (Lambda), ms. */
+  billedDurationMsMean?: number;
+  connections?: number;
+  /** Open model only: the schedule's accounting (scheduled = sent + dropped). */
+  rate?: number;
+  scheduled?: number;
+  sent?: number;
+  late?: number;
+  dropped?: number;
+}
+
+export interface TargetResult {
+  name: string;
+  kind: string;
+  region: string;
+  origin: string;
+  /** ok: measured; failed: the control plane or preparation failed (reason given). */
+  status: 'ok' | 'failed' | 'partial';
+  failure?: string;
+  /** The target's configuration as given, with secrets redacted. */
+  config: Record<string, unknown>;
+  /** Platform facts (memory, CPU, architecture) for cost estimates. */
+  platform: Record<string, string | number | boolean | null>;
+  phases: {
+    cold?: ColdPhaseResult;
+    warm?: WarmPhaseResult;
+  };
+  cost?: Record<string, unknown>;
+}
+
+export interface ThresholdResult {
+  expression: string;
+  target: string;
+  /** Origin of the evaluated row (one row per origin x target once runs are merged). */
+  origin?: string;
+  phase?: string;
+  passed: boolean;
+  actualUs?: number | null;
+  actual?: number | null;
+  message?: string;
+}
+
+export interface RunResults {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'coldbench'; version: string };
+  run: {
+    id: string;
+    origin: string;
+    origins?: string[];
+    startedAt: string;
+    endedAt: string;
+    partial: boolean;
+    targetFile?: string;
+    host?: Record<string, string | number>;
+    mergedFrom?: string[];
+  };
+  targets: TargetResult[];
+  thresholds: ThresholdResult[];
+}

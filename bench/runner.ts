@@ -1,0 +1,233 @@
+// The run: validated config -> emulators -> per target (adapter -> cold phase -> warm phase ->
+// restore) -> results.json -> reporters. Platform changes are restored on every path out, including
+// Ctrl-C; samples are checkpointed as they are measured.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadAdapterFactory } from './adapters/registry.js';
+import type { Adapter, AdapterContext } from './adapters/types.js';
+import { Checkpoint } from './checkpoint.js';
+import type { RunConfig, TargetConfig } from './config/schema.js';
+import { EXIT, messageOf, TargetFailure } from './errors.js';
+import { loadEmulator, type EmulatorName } from './emulators/registry.js';
+import type { RunningEmulator } from './emulators/types.js';
+import { fileJournal, type Journal } from './journal.js';
+import { runColdPhase } from './phases/cold.js';
+import { runWarmPhase } from './phases/warm.js';
+import type { Progress } from './progress.js';
+import { redactHeaders } from './redact.js';
+import { writeReports } from './reporters/index.js';
+import { SCHEMA_VERSION, type RunResults, type TargetResult } from './results/types.js';
+import { closeKeepAliveAgents } from './http/timed-request.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface RunOptions {
+  /** Report directory; default reports/<UTC timestamp>-<short id>/. */
+  out?: string;
+  /** Origin label; wins over the file's `origin`. */
+  origin?: string;
+  progress: Progress;
+  /** Aborted on the first Ctrl-C / SIGTERM: stop starting new work, restore, write partial reports. */
+  signal: AbortSignal;
+}
+
+export interface RunOutcome {
+  results: RunResults;
+  dir: string;
+  exitCode: number;
+}
+
+export function defaultReportDir(now = new Date(), id = randomBytes(3).toString('hex')): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return path.join('reports', `${stamp}-${id}`);
+}
+
+/** The adapters whose platform changes are still to be restored (for a second Ctrl-C). */
+const activeAdapters = new Set<Adapter>();
+
+export async function restoreActiveAdapters(): Promise<void> {
+  await Promise.allSettled([...activeAdapters].map((a) => a.restore()));
+}
+
+export async function runConfig(config: RunConfig, options: RunOptions): Promise<RunOutcome> {
+  const runId = randomBytes(6).toString('hex');
+  const dir = path.resolve(options.out ?? defaultReportDir(new Date(), runId.slice(0, 6)));
+  mkdirSync(dir, { recursive: true });
+  const origin = options.origin ?? process.env.COLDBENCH_ORIGIN ?? config.origin ?? 'local';
+  const startedAt = new Date().toISOString();
+  const journal = fileJournal(dir);
+  const checkpoint = new Checkpoint(dir);
+  checkpoint.runStarted({ id: runId, origin, startedAt, targetFile: config.file });
+  const { progress, signal } = options;
+
+  const emulators: RunningEmulator[] = [];
+  const targets: TargetResult[] = [];
+  try {
+    for (const [name, emulatorOptions] of Object.entries(config.emulators)) {
+      if (signal.aborted) break;
+      const start = await loadEmulator(name as EmulatorName);
+      const running = await start(emulatorOptions, { baseDir: path.dirname(config.file), log: (m) => progress.log(`  [${name}] ${m}`) });
+      emulators.push(running);
+      for (const [key, value] of Object.entries(running.env ?? {})) process.env[key] = value;
+      progress.log(`emulator ${name}: ${running.description}`);
+    }
+    for (const target of config.targets) {
+      if (signal.aborted) break;
+      const result = await runTarget(target, { origin, dir, journal, checkpoint, progress, signal, baseDir: path.dirname(config.file) });
+      targets.push(result);
+    }
+  } finally {
+    progress.done();
+    await Promise.allSettled(emulators.map((e) => e.stop()));
+    closeKeepAliveAgents();
+  }
+
+  const results: RunResults = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'coldbench', version: TOOL_VERSION },
+    run: {
+      id: runId,
+      origin,
+      origins: [origin],
+      startedAt,
+      endedAt: new Date().toISOString(),
+      partial: signal.aborted,
+      targetFile: path.relative(process.cwd(), config.file) || config.file,
+      host: { platform: process.platform, arch: process.arch, node: process.version, cpus: os.cpus().length },
+    },
+    targets,
+    thresholds: [],
+  };
+  await attachCostsAndThresholds(results, config);
+  await writeReports(results, dir, config.secrets);
+  checkpoint.close();
+
+  let exitCode: number = EXIT.ok;
+  const anySuccess = targets.some((t) => (t.phases.cold?.summary.count ?? 0) + (t.phases.warm?.summary.count ?? 0) > 0);
+  if (signal.aborted) exitCode = EXIT.interrupted;
+  else if (!anySuccess) exitCode = EXIT.runFailed;
+  else if (results.thresholds.some((t) => !t.passed)) exitCode = EXIT.thresholdFailed;
+  return { results, dir, exitCode };
+}
+
+interface TargetRunContext {
+  origin: string;
+  dir: string;
+  journal: Journal;
+  checkpoint: Checkpoint;
+  progress: Progress;
+  signal: AbortSignal;
+  baseDir: string;
+}
+
+/** The target's configuration as echoed into results.json: credential headers redacted. */
+export function configEcho(target: TargetConfig): Record<string, unknown> {
+  const { headers, line: _line, ...rest } = target;
+  return { ...rest, headers: redactHeaders(headers) };
+}
+
+async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<TargetResult> {
+  const { progress, signal } = run;
+  const result: TargetResult = {
+    name: target.name,
+    kind: target.kind,
+    region: target.region,
+    origin: run.origin,
+    status: 'ok',
+    config: configEcho(target),
+    platform: {},
+    phases: {},
+  };
+  const label = `${target.name} (${target.kind})`;
+  progress.log(`▶ ${label}`);
+  const ctx: AdapterContext = {
+    baseDir: run.baseDir,
+    signal,
+    log: (message) => progress.status(`${label}: ${message}`),
+    journal: run.journal,
+    timeoutMs: target.timeoutMs,
+  };
+  let adapter: Adapter | undefined;
+  try {
+    const factory = await loadAdapterFactory(target.kind);
+    adapter = await factory(target, ctx);
+    activeAdapters.add(adapter);
+    await adapter.prepare();
+    result.platform = adapter.describe();
+
+    // Warm the harness's own code paths (and learn which instance is already warm) before the
+    // first measured sample: the first request of a fresh process is ~10 ms slower.
+    const seenInstances = new Set<string>();
+    const warmup = await adapter.invoke({ fresh: true });
+    if (warmup.instance) seenInstances.add(warmup.instance);
+    if (warmup.error) progress.log(`  warm-up request failed (${warmup.error}${warmup.errorMessage ? `: ${warmup.errorMessage}` : ''}); measuring anyway`);
+
+    if (target.cold && !signal.aborted) {
+      const cold = target.cold;
+      const phase = await runColdPhase(adapter, cold, {
+        signal,
+        seenInstances,
+        onSample: (sample, done, total) => {
+          run.checkpoint.coldSample(target.name, sample);
+          const verdict = sample.error ? `error ${sample.error}` : sample.cold === true ? 'cold' : sample.cold === false ? 'NOT cold' : 'unverified';
+          progress.status(`${label}: cold ${done}/${total}  ${(sample.latencyUs / 1000).toFixed(1)} ms  ${verdict}`);
+        },
+      });
+      result.phases.cold = phase;
+      const s = phase.summary;
+      progress.log(
+        `  cold: ${phase.samples.length} samples, ${phase.verified} verified cold, p50 ${(s.p50Us / 1000).toFixed(1)} ms, max ${(s.maxUs / 1000).toFixed(1)} ms${s.errors ? `, ${s.errors} errors` : ''}`,
+      );
+    }
+    if (target.warm && !signal.aborted) {
+      const phase = await runWarmPhase(adapter, target.warm, {
+        timeoutMs: target.timeoutMs,
+        signal,
+        onProgress: (done, elapsedMs) => progress.status(`${label}: warm ${done} requests in ${(elapsedMs / 1000).toFixed(0)} s`),
+      });
+      result.phases.warm = phase;
+      run.checkpoint.warmPhase(target.name, phase);
+      const s = phase.summary;
+      progress.log(
+        `  warm: ${phase.requests} requests, ${phase.throughputRps} req/s, p50 ${(s.p50Us / 1000).toFixed(2)} ms, p99 ${(s.p99Us / 1000).toFixed(2)} ms${s.errors ? `, ${s.errors} errors` : ''}`,
+      );
+    }
+    if (signal.aborted) result.status = 'partial';
+  } catch (err) {
+    result.status = 'failed';
+    result.failure = err instanceof TargetFailure ? err.message : `internal error: ${messageOf(err)}`;
+    progress.log(`  ✖ ${target.name} failed: ${result.failure}`);
+    if (process.env.COLDBENCH_DEBUG && !(err instanceof TargetFailure)) console.error(err);
+  } finally {
+    if (adapter) {
+      try {
+        await adapter.restore();
+      } catch (err) {
+        const why = `could not restore the platform: ${messageOf(err)} (run \`coldbench restore ${run.dir}\`)`;
+        result.status = 'failed';
+        result.failure = result.failure ? `${result.failure}; ${why}` : why;
+        progress.log(`  ✖ ${target.name}: ${why}`);
+      }
+      activeAdapters.delete(adapter);
+      await adapter.close?.().catch(() => undefined);
+    }
+  }
+  run.checkpoint.targetDone(result);
+  return result;
+}
+
+/** Cost estimates and thresholds, when their modules are present. */
+async function attachCostsAndThresholds(results: RunResults, config: RunConfig): Promise<void> {
+  const perTarget = new Map(config.targets.map((t) => [t.name, t.thresholds]));
+  const pricingOf = new Map(config.targets.map((t) => [t.name, { ...config.pricing, ...t.pricing }]));
+  try {
+    const { estimateCost } = await import('./cost.js');
+    for (const t of results.targets) t.cost = estimateCost(t, pricingOf.get(t.name) ?? {}) as unknown as Record<string, unknown>;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+  }
+  const { evaluateThresholds } = await import('./thresholds.js');
+  results.thresholds = evaluateThresholds(results, config.thresholds, perTarget);
+}
+

@@ -1,0 +1,67 @@
+// Plain HTTP fixtures for tests: emulated services (real instance processes) and small servers
+// with exactly known behaviour.
+import http from 'node:http';
+import { startHttpService, type HttpService, type HttpServiceOptions } from '../../bench/emulators/http-services.js';
+
+export { startHttpService, type HttpService, type HttpServiceOptions };
+
+export interface FixtureServer {
+  url: string;
+  port: number;
+  requests: number;
+  close(): Promise<void>;
+}
+
+/** A server whose handler is given by the test. */
+export async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<FixtureServer> {
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    requests += 1;
+    handler(req, res, requests);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    get requests() {
+      return requests;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A server with a known latency: every answer after `latencyMs`, plus `coldExtraMs` on the first
+ * request after `/__cold` was called (a forced cold start), which also gets a new instance id.
+ */
+export async function startKnownLatencyServer(latencyMs: number, coldExtraMs: number): Promise<FixtureServer & { colds: number }> {
+  let instance = 1;
+  let coldPending = false;
+  let colds = 0;
+  const fixture = await startServer((req, res) => {
+    if (req.url === '/__cold') {
+      instance += 1;
+      coldPending = true;
+      colds += 1;
+      res.end('ok');
+      return;
+    }
+    const delay = latencyMs + (coldPending ? coldExtraMs : 0);
+    coldPending = false;
+    const id = `instance-${instance}`;
+    setTimeout(() => {
+      res.writeHead(200, { 'x-instance-id': id, 'content-type': 'text/plain' });
+      res.end('hello');
+    }, delay);
+  });
+  return Object.assign(fixture, {
+    get colds() {
+      return colds;
+    },
+  });
+}
