@@ -1,0 +1,144 @@
+// One function instance = one real Functions Framework process (`node .../main.js`, not npx, so a
+// cold start is the framework's real start: load the user module, then listen). The framework has
+// no --host and prints nothing in production mode, so readiness is found by polling the port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const require = createRequire(import.meta.url);
+/** The installed framework's own entry point (bin `functions-framework` -> build/src/main.js). */
+export const FRAMEWORK_MAIN = path.join(path.dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
+
+export interface InstanceSpec {
+  functionId: string;
+  revision: string;
+  entryPoint: string;
+  source: string;
+  /** The function's user environment variables. */
+  environment: Record<string, string>;
+  /** Environment the platform adds (metadata host, project). */
+  platformEnv: Record<string, string>;
+  startTimeoutMs: number;
+}
+
+export interface Instance {
+  readonly revision: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** Keep-alive sockets to this instance only, destroyed with it. */
+  readonly agent: http.Agent;
+  inFlight: number;
+  idleTimer?: NodeJS.Timeout;
+  /** Time from spawn to the port accepting connections, microseconds. */
+  readonly startUs: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Start an instance and wait until it accepts connections. Rejects with the process's last output. */
+export async function startInstance(spec: InstanceSpec): Promise<Instance> {
+  // A port picked here may be taken before the child binds it: retry once with another.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(spec, await freePort());
+    } catch (err) {
+      if (attempt >= 2 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startOnce(spec: InstanceSpec, port: number): Promise<Instance> {
+  const started = process.hrtime.bigint();
+  const child = spawn(
+    process.execPath,
+    [FRAMEWORK_MAIN, `--target=${spec.entryPoint}`, `--source=${spec.source}`, `--port=${port}`, '--signature-type=http'],
+    {
+      // A fresh environment as on the platform: the user's variables plus what Cloud Run sets.
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        NODE_ENV: 'production',
+        ...spec.platformEnv,
+        ...spec.environment,
+        PORT: String(port),
+        K_SERVICE: spec.functionId,
+        K_REVISION: spec.revision,
+        K_CONFIGURATION: spec.functionId,
+        FUNCTION_TARGET: spec.entryPoint,
+        FUNCTION_SIGNATURE_TYPE: 'http',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-2000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+  spawnError.catch(() => undefined);
+
+  const deadline = Date.now() + spec.startTimeoutMs;
+  while (!(await Promise.race([canConnect(port), spawnError]))) {
+    if (exited || Date.now() > deadline) {
+      await stopInstanceProcess(child);
+      const why = exited ? `exited with code ${child.exitCode}` : `did not listen within ${spec.startTimeoutMs} ms`;
+      const tail = output.trim().split('\n').slice(-3).join(' | ');
+      throw new Error(`instance of ${spec.functionId} (${spec.revision}) ${why}${tail ? `: ${tail}` : ''}`);
+    }
+    await sleep(5);
+  }
+  return {
+    revision: spec.revision,
+    port,
+    child,
+    agent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    inFlight: 0,
+    startUs: Number((process.hrtime.bigint() - started) / 1000n),
+  };
+}
+
+/** SIGTERM, then SIGKILL after a bound; resolves when the process is gone. */
+export function stopInstanceProcess(child: ChildProcess, graceMs = 2000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function stopInstance(instance: Instance): Promise<void> {
+  clearTimeout(instance.idleTimer);
+  instance.agent.destroy();
+  await stopInstanceProcess(instance.child);
+}

@@ -1,0 +1,76 @@
+// The whole harness (CLI -> runner -> phases -> reporters) against the local Cloud Functions
+// emulator: forced cold samples all verified, a warm phase through the HTTP engine with the ID
+// token, platform facts in results.json, no token or variable value in any output, and the
+// function's variables restored exactly.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { RunResults } from '../bench/results/types.js';
+import { startCloudFunctionsForTest, TEST_REGION, type CloudFunctionsEmulator } from './helpers/servers.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve('bin/coldbench.js');
+let emulator: CloudFunctionsEmulator;
+
+before(async () => {
+  emulator = await startCloudFunctionsForTest();
+});
+after(async () => {
+  await emulator?.stop();
+});
+
+test('coldbench run: every forced cold sample verified, warm phase authorised, variables restored', async () => {
+  const original = emulator.environmentOf('hello');
+  const dir = mkdtempSync(path.join(tmpdir(), 'coldbench-gcf-'));
+  const file = path.join(dir, 'targets.yaml');
+  writeFileSync(
+    file,
+    `targets:
+  - name: gcf
+    kind: cloud-function
+    project: ${emulator.project}
+    region: ${TEST_REGION}
+    function: hello
+    apiEndpoint: ${emulator.apiEndpoint}
+    cold:
+      samples: 3
+      strategy: update-config
+      instanceHeader: x-instance-id
+      waitTimeout: 20s
+    warm:
+      requests: 150
+      connections: 2
+`,
+  );
+  const out = path.join(dir, 'report');
+  // The CLI finds the emulator's metadata server through the environment, as ADC does on Google.
+  await run(process.execPath, [CLI, 'run', file, '--out', out, '--quiet'], { timeout: 90_000, env: { ...process.env, ...emulator.env } });
+
+  const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResults;
+  const target = results.targets[0]!;
+  assert.equal(target.kind, 'cloud-function');
+  const cold = target.phases.cold!;
+  assert.equal(cold.samples.length, 3);
+  assert.ok(cold.samples.every((s) => s.status === 200 && s.cold === true), 'every cold sample verified by a new instance id');
+  const warm = target.phases.warm!;
+  assert.equal(warm.requests, 150);
+  assert.equal(warm.summary.errors, 0);
+  assert.equal(target.platform.memoryMb, 256);
+  assert.equal(target.platform.availableCpu, '0.1666');
+
+  const stats = emulator.stats('hello');
+  assert.equal(stats.rejected, 0, `no call refused: ${[...stats.rejections].join(', ')}`);
+  assert.deepEqual([...stats.audiences], [emulator.functionUrl('hello')]);
+  assert.ok(stats.starts >= 3);
+  assert.deepEqual(emulator.environmentOf('hello'), original, 'variables restored exactly');
+
+  for (const name of readdirSync(out)) {
+    const text = readFileSync(path.join(out, name), 'utf8');
+    assert.ok(!/eyJ[\w-]+\.[\w-]+\./.test(text), `${name} holds no ID token`);
+    assert.ok(!text.includes('s3cret-value-123'), `${name} holds no variable value`);
+  }
+});

@@ -1,0 +1,79 @@
+// Cloud Functions fixtures: the local emulator (real Functions Framework instances, metadata
+// server, v2 API) wired into process.env so google-auth-library's ADC finds it, plus a target and
+// an adapter context for calling the adapter directly.
+import { parseTargetFile } from '../../bench/config/load.js';
+import type { CloudFunctionTarget } from '../../bench/config/schema.js';
+import type { AdapterContext } from '../../bench/adapters/types.js';
+import type { Journal, JournalEntry } from '../../bench/journal.js';
+import {
+  startCloudFunctions,
+  type CloudFunctionsEmulator,
+  type CloudFunctionsEmulatorOptions,
+} from '../../bench/emulators/cloud-functions/index.js';
+
+export { startCloudFunctions, type CloudFunctionsEmulator, type CloudFunctionsEmulatorOptions };
+
+export const TEST_REGION = 'local-east1';
+
+/** Start the emulator with one function `hello` (unless `functions` is given) and export its env. */
+export async function startCloudFunctionsForTest(options: Partial<CloudFunctionsEmulatorOptions> = {}): Promise<CloudFunctionsEmulator> {
+  const emulator = await startCloudFunctions({
+    functions: [{ name: 'hello', region: TEST_REGION, idle: '30s', deployDelay: '100ms', environment: { GREETING: 'hi', API_KEY: 's3cret-value-123' } }],
+    ...options,
+  });
+  Object.assign(process.env, emulator.env);
+  return emulator;
+}
+
+/** A cloud-function target, validated and normalised by the real target-file loader. */
+export function cloudFunctionTarget(emulator: CloudFunctionsEmulator, extra: Record<string, unknown> = {}, fn = 'hello'): CloudFunctionTarget {
+  const target = {
+    name: `gcf-${fn}`,
+    kind: 'cloud-function',
+    project: emulator.project,
+    region: TEST_REGION,
+    function: fn,
+    apiEndpoint: emulator.apiEndpoint,
+    cold: { samples: 3, strategy: 'update-config', instanceHeader: 'x-instance-id', waitTimeout: '20s' },
+    ...extra,
+  };
+  const config = parseTargetFile(JSON.stringify({ targets: [target] }), 'test.json', '/tmp/test.json');
+  return config.targets[0] as CloudFunctionTarget;
+}
+
+export interface TestContext extends AdapterContext {
+  abort: AbortController;
+  entries: JournalEntry[];
+  restored: string[];
+  lines: string[];
+}
+
+/** An adapter context with an in-memory journal and log. */
+export function testContext(timeoutMs = 10_000): TestContext {
+  const abort = new AbortController();
+  const entries: JournalEntry[] = [];
+  const restored: string[] = [];
+  const lines: string[] = [];
+  const journal: Journal = {
+    begin: (entry) => void entries.push(structuredClone(entry)),
+    done: (id) => void restored.push(id),
+  };
+  return { abort, entries, restored, lines, baseDir: process.cwd(), signal: abort.signal, log: (m) => void lines.push(m), journal, timeoutMs };
+}
+
+/** Whether a process id is still alive. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid inside the demo function's instance id (`<revision>.<pid>.<random>`). */
+export function pidOfInstance(instance: string | null | undefined): number {
+  const pid = Number(String(instance ?? '').split('.')[1]);
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`not a demo instance id: ${instance}`);
+  return pid;
+}
