@@ -10,12 +10,19 @@ import { TOOL_VERSION } from './version.js';
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_TARGET_FILE = path.join(PACKAGE_ROOT, 'targets', 'local.yaml');
 
+/** Relative to the working directory when inside it, else absolute. */
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
+}
+
 let debug = process.argv.includes('--debug');
 if (debug) process.env.COLDBENCH_DEBUG = '1';
 
 function fail(err: unknown): never {
   if (err instanceof InputError) {
-    process.stderr.write(`coldbench: ${err.message}\n`);
+    // One line per problem, each prefixed, so every line greps and reads on its own.
+    process.stderr.write(err.message.split('\n').map((line) => `coldbench: ${line}\n`).join(''));
     if (debug) console.error(err);
     process.exit(EXIT.badInput);
   }
@@ -50,7 +57,7 @@ async function runCommand(file: string | undefined, opts: { out?: string; origin
   const outcome = await runConfig(config, { out: opts.out, origin: opts.origin ?? process.env.COLDBENCH_ORIGIN, progress, signal: controller.signal });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  const rel = path.relative(process.cwd(), outcome.dir) || '.';
+  const rel = displayPath(outcome.dir);
   process.stdout.write(`${outcome.results.run.partial ? 'partial ' : ''}reports written to ${rel}/\n  ${path.join(rel, 'report.html')}\n`);
   const failedThresholds = outcome.results.thresholds.filter((t) => !t.passed);
   for (const t of failedThresholds) process.stderr.write(`threshold failed: ${t.target}: ${t.expression}${t.message ? ` (${t.message})` : ''}\n`);
@@ -79,7 +86,7 @@ async function reportCommand(inputs: string[], opts: { out?: string }): Promise<
   const { defaultReportDir } = await import('./runner.js');
   const dir = path.resolve(opts.out ?? (runs.length === 1 && inputs[0] && existsSync(inputs[0]) && !inputs[0].endsWith('.json') ? inputs[0] : defaultReportDir()));
   await writeReports(results, dir);
-  const rel = path.relative(process.cwd(), dir) || '.';
+  const rel = displayPath(dir);
   process.stdout.write(`reports written to ${rel}/\n  ${path.join(rel, 'report.html')}\n`);
   return EXIT.ok;
 }

@@ -2,11 +2,13 @@
 // reported at once as one ConfigError; nothing here touches a target.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseDuration } from './duration.js';
 import { interpolate, type InterpolationProblem } from './interpolate.js';
+import { thresholdProblems } from '../thresholds.js';
+import { pricingProblems } from '../pricing.js';
 import {
   DEFAULT_STRATEGY,
   TARGET_KINDS,
@@ -58,7 +60,9 @@ const DEFAULT_WARM: WarmConfig = { durationMs: 10_000, connections: 4, maxConnec
 
 /** Read, parse, interpolate and validate a target file. Throws ConfigError (exit 2) on any problem. */
 export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.env): RunConfig {
-  const display = path.relative(process.cwd(), file) || file;
+  // Relative when inside the working directory (short messages), else absolute (no ../../ chains).
+  const relative = path.relative(process.cwd(), file);
+  const display = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -77,20 +81,30 @@ export function parseTargetFile(text: string, display: string, absolute: string,
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      display,
-      doc.errors.map((e) => ({
+  const syntaxError = doc.errors[0];
+  if (syntaxError) {
+    // Only the first: after a syntax error the parser's further errors are mostly its echoes.
+    throw new ConfigError(display, [
+      {
         path: [],
-        line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
-        message: `invalid YAML: ${e.message.split('\n')[0]}`,
-      })),
-    );
+        line: syntaxError.linePos?.[0]?.line ?? lineCounter.linePos(syntaxError.pos[0]).line,
+        message: `invalid YAML: ${syntaxError.message.split('\n')[0]}`,
+      },
+    ]);
   }
   const lineOf = (fieldPath: FieldPath): number | undefined => findLine(doc, lineCounter, fieldPath);
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(display, [{ path: [], line: 1, message: 'expected a mapping with a `targets:` list' }]);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Aliases are resolved only here: an unknown anchor or an alias bomb throws a plain Error.
+    throw new ConfigError(display, [{ path: [], line: firstAliasLine(doc, lineCounter), message: `invalid YAML: ${err instanceof Error ? err.message : String(err)}` }]);
+  }
+  if (raw === null || raw === undefined) {
+    throw new ConfigError(display, [{ path: [], message: 'is empty (only comments); expected a target file with a `targets:` list' }]);
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(display, [{ path: [], line: 1, message: `expected a mapping with a \`targets:\` list, got ${describeInput(raw)}` }]);
   }
 
   const problems: ConfigProblem[] = [];
@@ -101,11 +115,13 @@ export function parseTargetFile(text: string, display: string, absolute: string,
 
   const top = targetFileSchema.safeParse(data, { reportInput: true });
   if (!top.success) {
-    for (const issue of top.error.issues) problems.push(problemOf(issue, [], lineOf));
+    for (const issue of expandUnions(top.error.issues)) problems.push(problemOf(issue, [], lineOf));
     throw new ConfigError(display, sortProblems(problems));
   }
   const file = top.data;
   const defaults = (file.defaults ?? {}) as Record<string, unknown>;
+  for (const p of thresholdProblems(file.thresholds ?? [])) problems.push({ path: ['thresholds', p.index], line: lineOf(['thresholds', p.index]), message: p.message });
+  for (const p of pricingProblems(file.pricing ?? {})) problems.push({ path: ['pricing', p.key], line: lineOf(['pricing', p.key]), message: p.message });
 
   const targets: TargetConfig[] = [];
   const seen = new Map<string, number>();
@@ -115,7 +131,7 @@ export function parseTargetFile(text: string, display: string, absolute: string,
       problems.push({ path: base, line: lineOf(base), message: 'expected a mapping with name, kind and the kind\'s keys' });
       return;
     }
-    const merged = deepMerge(defaults, rawTarget as Record<string, unknown>);
+    const merged = deepMerge(defaultsFor(defaults, rawTarget as Record<string, unknown>), rawTarget as Record<string, unknown>);
     // Where a merged field came from defaults, point at the defaults line.
     const lineInTarget = (rel: FieldPath): number | undefined =>
       findLine(doc, lineCounter, [...base, ...rel], true) ?? findLine(doc, lineCounter, ['defaults', ...rel], true) ?? lineOf([...base, ...rel]);
@@ -133,7 +149,7 @@ export function parseTargetFile(text: string, display: string, absolute: string,
     }
     const parsed = targetSchema.safeParse(merged, { reportInput: true });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
+      for (const issue of expandUnions(parsed.error.issues)) {
         const p = problemOf(issue, base, (full) => lineInTarget(full.slice(base.length)));
         problems.push(p);
       }
@@ -166,6 +182,8 @@ export function parseTargetFile(text: string, display: string, absolute: string,
 /** Checks that span several fields (zod validates fields one by one). */
 function checkTarget(t: TargetInput): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  for (const p of thresholdProblems(t.thresholds ?? [])) problems.push({ path: ['thresholds', p.index], message: p.message });
+  for (const p of pricingProblems(t.pricing ?? {})) problems.push({ path: ['pricing', p.key], message: p.message });
   if (t.cold) {
     const strategy = t.cold.strategy ?? DEFAULT_STRATEGY[t.kind];
     if (strategy === 'command' && !t.cold.command) problems.push({ path: ['cold', 'command'], message: 'missing; the command strategy needs a shell command' });
@@ -235,6 +253,29 @@ function normalizeTarget(t: TargetInput, line: number | undefined, fileTimeout: 
   }
 }
 
+/** Keys that choose between alternatives: a target that sets one drops the default's other one
+ *  (a target with `warm.requests` does not inherit the default `warm.duration`). */
+const ALTERNATIVES: Array<[string, string, string]> = [
+  ['warm', 'requests', 'duration'],
+  ['warm', 'rate', 'connections'],
+];
+
+function defaultsFor(defaults: Record<string, unknown>, target: Record<string, unknown>): Record<string, unknown> {
+  let out = defaults;
+  for (const [section, a, b] of ALTERNATIVES) {
+    const own = target[section];
+    const inherited = out[section];
+    if (!isPlainObject(own) || !isPlainObject(inherited)) continue;
+    for (const [mine, theirs] of [[a, b], [b, a]] as const) {
+      if (mine in own && theirs in inherited) {
+        const { [theirs]: _dropped, ...rest } = inherited;
+        out = { ...out, [section]: rest };
+      }
+    }
+  }
+  return out;
+}
+
 /** Objects merge key by key (target wins); arrays and scalars are replaced. */
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
@@ -250,9 +291,31 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Zod reports a failed union (e.g. `cold: false | {...}`) as one vague issue; report the problems
+ *  of the branch whose type the input had instead. */
+function expandUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const typed = issue.errors.filter((branch) => !branch.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value')));
+      if (typed.length === 1 && typed[0]) {
+        out.push(...expandUnions(typed[0]).map((e) => ({ ...e, path: [...issue.path, ...e.path] })));
+        continue;
+      }
+    }
+    out.push(issue);
+  }
+  return out;
+}
+
 function problemOf(issue: z.core.$ZodIssue, base: FieldPath, lineOf: (p: FieldPath) => number | undefined): ConfigProblem {
   const fieldPath: FieldPath = [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
   let message = issue.message;
+  if (issue.code === 'invalid_union' && message === 'Invalid input') {
+    // No branch matched even the input's type (`cold: yes`): say which types would do.
+    const expected = issue.errors.flatMap((branch) => branch.filter((e) => e.path.length === 0).map(expectedOf));
+    message = `expected ${[...new Set(expected)].join(' or ') || 'another value'}`;
+  }
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys;
     const key = keys[0] ?? '?';
@@ -266,6 +329,13 @@ function problemOf(issue: z.core.$ZodIssue, base: FieldPath, lineOf: (p: FieldPa
   return { path: fieldPath, line: lineOf(fieldPath), message };
 }
 
+/** What a root-level issue of one union branch expected, in target-file words. */
+function expectedOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return issue.values.map((v) => JSON.stringify(v)).join(' or ');
+  if (issue.code === 'invalid_type') return issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
 function describeInput(input: unknown): string {
   if (typeof input === 'string') return JSON.stringify(input.length > 60 ? input.slice(0, 57) + '...' : input);
   if (input === null) return 'null';
@@ -276,6 +346,17 @@ function describeInput(input: unknown): string {
 
 function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+function firstAliasLine(doc: Document, counter: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.range) line = counter.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
 }
 
 /** Line of the node at `fieldPath`, or of its nearest existing ancestor (unless exactOnly). */

@@ -59,9 +59,6 @@ export async function startKnownLatencyServer(latencyMs: number, coldExtraMs: nu
       res.end('hello');
     }, delay);
   });
-  return Object.assign(fixture, {
-    get colds() {
-      return colds;
-    },
-  });
+  // defineProperty, not Object.assign: assign would copy the getter's value once.
+  return Object.defineProperty(fixture, 'colds', { get: () => colds }) as FixtureServer & { colds: number };
 }
