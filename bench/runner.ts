@@ -18,7 +18,7 @@ import { runWarmPhase } from './phases/warm.js';
 import type { Progress } from './progress.js';
 import { redactHeaders } from './redact.js';
 import { writeReports } from './reporters/index.js';
-import { SCHEMA_VERSION, type RunResults, type TargetResult } from './results/types.js';
+import { SCHEMA_VERSION, type ColdPhaseResult, type RunResults, type TargetResult } from './results/types.js';
 import { closeKeepAliveAgents } from './http/timed-request.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -175,10 +175,7 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
         },
       });
       result.phases.cold = phase;
-      const s = phase.summary;
-      progress.log(
-        `  cold: ${phase.samples.length} samples, ${phase.verified} verified cold, p50 ${(s.p50Us / 1000).toFixed(1)} ms, max ${(s.maxUs / 1000).toFixed(1)} ms${s.errors ? `, ${s.errors} errors` : ''}`,
-      );
+      progress.log(`  cold: ${describeColdPhase(phase)}`);
     }
     if (target.warm && !signal.aborted) {
       const phase = await runWarmPhase(adapter, target.warm, {
@@ -215,6 +212,17 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
   }
   run.checkpoint.targetDone(result);
   return result;
+}
+
+/** One log line for a cold phase; says plainly when no cold start was observed. */
+export function describeColdPhase(phase: ColdPhaseResult): string {
+  const s = phase.summary;
+  const errors = s.errors ? `, ${s.errors} errors` : '';
+  if (s.count === 0) {
+    const why = phase.notCold > 0 ? `; ${phase.notCold} served by an instance that was already warm` : '';
+    return `${phase.samples.length} samples, no cold start observed${why}${errors}`;
+  }
+  return `${phase.samples.length} samples, ${phase.verified} verified cold, p50 ${(s.p50Us / 1000).toFixed(1)} ms, max ${(s.maxUs / 1000).toFixed(1)} ms${errors}`;
 }
 
 /** Cost estimates and thresholds, when their modules are present. */
