@@ -1,0 +1,308 @@
+// `coldbench compare <baseline> <current>`: per origin x target x phase, the change of p50/p95/p99
+// and a verdict. A change counts only when it is both statistically significant and larger than
+// the fail threshold (relative) and the noise floor (absolute):
+// - cold: few samples, so Mann-Whitney U (exact permutation p-value) on the individual samples,
+//   with a bootstrap interval of the median difference for the reader;
+// - warm: HDR distributions of thousands of requests, where any tiny shift is "significant", so
+//   the tolerance decides: p50 needs Mann-Whitney U over the histogram buckets plus the threshold,
+//   tail percentiles need the threshold, the noise floor and enough samples beyond them.
+import { decodeHistogram, recordedBuckets, type LatencySummary } from './histograms.js';
+import type { RunResults, TargetResult } from './results/types.js';
+import { bootstrapMedianDifference, mannWhitneyU, weightedOf, type BootstrapInterval, type MannWhitneyResult, type Weighted } from './stats.js';
+import { md } from './thresholds.js';
+import { InputError } from './errors.js';
+
+export interface CompareOptions {
+  /** Relative change (percent) a percentile must exceed to count as a regression. Default 10. */
+  failThresholdPct?: number;
+  /** Significance level of the Mann-Whitney U test. Default 0.05. */
+  alpha?: number;
+  /** Absolute change (µs) below which a difference is noise whatever its percentage. Default 500. */
+  noiseFloorUs?: number;
+}
+
+export type Verdict = 'regression' | 'improvement' | 'no change' | 'not comparable';
+export type MetricName = 'p50' | 'p95' | 'p99';
+
+export interface MetricChange {
+  name: MetricName;
+  baselineUs: number;
+  currentUs: number;
+  /** (current - baseline) / baseline in percent; null when the baseline is 0. */
+  changePct: number | null;
+  /** Whether this percentile alone is a regression under the rules above. */
+  regressed: boolean;
+  improved: boolean;
+}
+
+export interface CompareRow {
+  origin: string;
+  target: string;
+  phase: 'cold' | 'warm';
+  baseline: LatencySummary | null;
+  current: LatencySummary | null;
+  metrics: MetricChange[];
+  test: (Pick<MannWhitneyResult, 'pGreater' | 'pLess' | 'effect' | 'method'> & { name: string }) | null;
+  /** Cold only: bootstrap interval of median(current) - median(baseline), µs. */
+  interval?: BootstrapInterval;
+  verdict: Verdict;
+  reason: string;
+}
+
+export interface CompareResult {
+  baseline: { id: string; origin: string; startedAt: string };
+  current: { id: string; origin: string; startedAt: string };
+  options: Required<CompareOptions>;
+  rows: CompareRow[];
+  regressions: number;
+  /** true when any row is a regression: `compare` exits 1. */
+  regression: boolean;
+}
+
+const DEFAULTS: Required<CompareOptions> = { failThresholdPct: 10, alpha: 0.05, noiseFloorUs: 500 };
+const METRICS: Array<[MetricName, keyof LatencySummary, number]> = [
+  ['p50', 'p50Us', 0.5],
+  ['p95', 'p95Us', 0.95],
+  ['p99', 'p99Us', 0.99],
+];
+/** A tail percentile is judged only with at least this many samples beyond it on both sides. */
+const MIN_TAIL_SAMPLES = 10;
+
+export function compareRuns(baseline: RunResults, current: RunResults, options: CompareOptions = {}): CompareResult {
+  const opts = { ...DEFAULTS, ...definedOnly(options) };
+  if (!(opts.failThresholdPct >= 0)) throw new RangeError(`fail threshold must be a non-negative percentage, got ${options.failThresholdPct}`);
+  if (!(opts.alpha > 0 && opts.alpha < 1)) throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+  const rows: CompareRow[] = [];
+  const match = matcher(baseline, current);
+  const seen = new Set<TargetResult>();
+  for (const cur of current.targets) {
+    const base = match(cur);
+    if (base) seen.add(base);
+    for (const phase of ['cold', 'warm'] as const) {
+      if (!base?.phases[phase] && !cur.phases[phase]) continue;
+      rows.push(compareTarget(base, cur, phase, opts));
+    }
+  }
+  for (const base of baseline.targets) {
+    if (seen.has(base)) continue;
+    for (const phase of ['cold', 'warm'] as const) {
+      if (base.phases[phase]) rows.push(notComparable(base, null, phase, 'not in the current run'));
+    }
+  }
+  const regressions = rows.filter((r) => r.verdict === 'regression').length;
+  return { baseline: runInfo(baseline), current: runInfo(current), options: opts, rows, regressions, regression: regressions > 0 };
+}
+
+function definedOnly(options: CompareOptions): CompareOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as CompareOptions;
+}
+
+function runInfo(run: RunResults) {
+  return { id: run.run.id, origin: run.run.origins?.join(', ') ?? run.run.origin, startedAt: run.run.startedAt };
+}
+
+/** Pair targets by origin and name; when each run has a single (different) origin, by name alone. */
+function matcher(baseline: RunResults, current: RunResults): (t: TargetResult) => TargetResult | undefined {
+  const originsA = new Set(baseline.targets.map((t) => t.origin));
+  const originsB = new Set(current.targets.map((t) => t.origin));
+  const byNameOnly = originsA.size === 1 && originsB.size === 1;
+  return (t) => baseline.targets.find((b) => b.name === t.name && (byNameOnly || b.origin === t.origin));
+}
+
+function notComparable(base: TargetResult | null, cur: TargetResult | null, phase: 'cold' | 'warm', reason: string): CompareRow {
+  const t = (cur ?? base)!;
+  return {
+    origin: t.origin,
+    target: t.name,
+    phase,
+    baseline: base?.phases[phase]?.summary ?? null,
+    current: cur?.phases[phase]?.summary ?? null,
+    metrics: [],
+    test: null,
+    verdict: 'not comparable',
+    reason,
+  };
+}
+
+function compareTarget(base: TargetResult | undefined, cur: TargetResult, phase: 'cold' | 'warm', opts: Required<CompareOptions>): CompareRow {
+  if (!base) return notComparable(null, cur, phase, 'not in the baseline');
+  const bp = base.phases[phase];
+  const cp = cur.phases[phase];
+  if (!bp) return notComparable(base, cur, phase, `no ${phase} phase in the baseline`);
+  if (!cp) return notComparable(base, cur, phase, `no ${phase} phase in the current run`);
+  if (bp.summary.count === 0 || cp.summary.count === 0) {
+    return notComparable(base, cur, phase, `no successful ${phase} sample in the ${bp.summary.count === 0 ? 'baseline' : 'current run'}`);
+  }
+  const a = phaseSample(base, phase);
+  const b = phaseSample(cur, phase);
+  const mwu = mannWhitneyU(a.weighted, b.weighted);
+  const test = { name: `Mann-Whitney U (${mwu.method})`, pGreater: mwu.pGreater, pLess: mwu.pLess, effect: mwu.effect, method: mwu.method };
+  const slower = mwu.pGreater < opts.alpha;
+  const faster = mwu.pLess < opts.alpha;
+  const metrics: MetricChange[] = METRICS.map(([name, key, q]) => {
+    const baselineUs = bp.summary[key];
+    const currentUs = cp.summary[key];
+    const delta = currentUs - baselineUs;
+    const changePct = baselineUs > 0 ? (100 * delta) / baselineUs : null;
+    const big = Math.abs(delta) > opts.noiseFloorUs && (changePct === null || Math.abs(changePct) > opts.failThresholdPct);
+    let regressed = false;
+    let improved = false;
+    if (name === 'p50') {
+      regressed = big && delta > 0 && slower;
+      improved = big && delta < 0 && faster;
+    } else if (phase === 'warm') {
+      // Tails: no rank test speaks for them; judge them only with enough samples beyond them.
+      const tail = Math.min(bp.summary.count, cp.summary.count) * (1 - q);
+      regressed = big && delta > 0 && tail >= MIN_TAIL_SAMPLES;
+      improved = big && delta < 0 && tail >= MIN_TAIL_SAMPLES;
+    }
+    return { name, baselineUs, currentUs, changePct, regressed, improved };
+  });
+  const row: CompareRow = {
+    origin: cur.origin,
+    target: cur.name,
+    phase,
+    baseline: bp.summary,
+    current: cp.summary,
+    metrics,
+    test,
+    verdict: 'no change',
+    reason: '',
+  };
+  if (phase === 'cold' && a.values && b.values) row.interval = bootstrapMedianDifference(a.values, b.values);
+  const regressedNames = metrics.filter((m) => m.regressed).map((m) => m.name);
+  const improvedNames = metrics.filter((m) => m.improved).map((m) => m.name);
+  const p = `p=${formatP(mwu.pGreater)}`;
+  if (regressedNames.length > 0) {
+    row.verdict = 'regression';
+    row.reason = `${regressedNames.join(', ')} slower by more than ${opts.failThresholdPct}% (${p})`;
+  } else if (improvedNames.length > 0) {
+    row.verdict = 'improvement';
+    row.reason = `${improvedNames.join(', ')} faster by more than ${opts.failThresholdPct}% (p=${formatP(mwu.pLess)})`;
+  } else {
+    const p50 = metrics[0]!;
+    row.reason = slower || faster
+      ? `shift within tolerance (${opts.failThresholdPct}%, ${formatUs(opts.noiseFloorUs)})`
+      : `no significant shift (${p}${p50.changePct !== null ? `, p50 ${signed(p50.changePct)}%` : ''})`;
+  }
+  return row;
+}
+
+/** The values of a phase for the rank test: cold from its individual samples (exact), warm (or
+ *  cold without samples, e.g. hand-written files) from the histogram's buckets. */
+function phaseSample(target: TargetResult, phase: 'cold' | 'warm'): { weighted: Weighted; values?: number[] } {
+  if (phase === 'cold') {
+    const samples = target.phases.cold?.samples ?? [];
+    const values = samples.filter((s) => s.error === null && s.cold !== false).map((s) => s.latencyUs);
+    if (values.length > 0) return { weighted: weightedOf(values), values };
+  }
+  const encoded = target.phases[phase]!.histogram;
+  let buckets: Array<[number, number]>;
+  try {
+    const h = decodeHistogram(encoded);
+    buckets = recordedBuckets(h);
+    h.destroy();
+  } catch (err) {
+    throw new InputError(`target ${JSON.stringify(target.name)} (${target.origin}) ${phase}: unreadable histogram (${(err as Error).message})`);
+  }
+  if (phase === 'cold') return { weighted: buckets, values: buckets.flatMap(([v, c]) => Array<number>(c).fill(v)) };
+  return { weighted: buckets };
+}
+
+export function hasRegression(result: CompareResult): boolean {
+  return result.regressions > 0;
+}
+
+function formatUs(us: number): string {
+  return `${(us / 1000).toFixed(3)} ms`;
+}
+function formatMsShort(us: number): string {
+  const ms = us / 1000;
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+}
+function signed(n: number): string {
+  return `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
+}
+function formatP(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+function metricCell(m: MetricChange | undefined): string {
+  if (!m) return '-';
+  const change = m.changePct === null ? '' : ` (${signed(m.changePct)}%)`;
+  return `${formatMsShort(m.baselineUs)} → ${formatMsShort(m.currentUs)}${change}`;
+}
+
+function cells(row: CompareRow): string[] {
+  const metric = (n: MetricName) => row.metrics.find((m) => m.name === n);
+  return [
+    row.target,
+    row.origin,
+    row.phase,
+    row.baseline ? String(row.baseline.count) : '-',
+    row.current ? String(row.current.count) : '-',
+    metricCell(metric('p50')),
+    metricCell(metric('p95')),
+    metricCell(metric('p99')),
+    row.test ? formatP(row.test.pGreater) : '-',
+    row.verdict,
+    row.reason,
+  ];
+}
+
+const HEADER = ['target', 'origin', 'phase', 'n base', 'n cur', 'p50 ms', 'p95 ms', 'p99 ms', 'p (slower)', 'verdict', 'why'];
+
+/** Plain-text table for stdout: aligned columns, one row per origin x target x phase. */
+export function formatCompareTable(result: CompareResult): string {
+  const rows = [HEADER, ...result.rows.map(cells)];
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => printable(r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => printable(c).padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = [
+    `baseline ${printable(result.baseline.id)} (${printable(result.baseline.origin)}, ${result.baseline.startedAt}) vs current ${printable(result.current.id)} (${printable(result.current.origin)}, ${result.current.startedAt})`,
+    rulesLine(result),
+    '',
+    line(rows[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+    '',
+    summaryLine(result),
+  ];
+  return out.join('\n') + '\n';
+}
+
+/** Markdown for PR comments. */
+export function formatCompareMarkdown(result: CompareResult): string {
+  const out = [
+    `### coldbench compare: ${result.regressions > 0 ? `${result.regressions} regression${result.regressions > 1 ? 's' : ''}` : 'no regression'}`,
+    '',
+    `Baseline \`${mdCode(result.baseline.id)}\` (${md(result.baseline.origin)}, ${md(result.baseline.startedAt)}) vs current \`${mdCode(result.current.id)}\` (${md(result.current.origin)}, ${md(result.current.startedAt)}). ${md(rulesLine(result))}`,
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map((_, i) => (i >= 3 && i <= 8 ? '---:' : '---')).join('|')}|`,
+    ...result.rows.map((r) => {
+      const c = cells(r).map((cell) => md(printable(cell)));
+      if (r.verdict === 'regression') c[9] = '**regression**';
+      return `| ${c.join(' | ')} |`;
+    }),
+    '',
+  ];
+  return out.join('\n');
+}
+
+function rulesLine(result: CompareResult): string {
+  const o = result.options;
+  return `Regression: slower by more than ${o.failThresholdPct}% and ${formatUs(o.noiseFloorUs)}, significant at alpha=${o.alpha} (cold: Mann-Whitney U on samples; warm: on HDR buckets, tails by tolerance).`;
+}
+
+function summaryLine(result: CompareResult): string {
+  const count = (v: Verdict) => result.rows.filter((r) => r.verdict === v).length;
+  return `${count('regression')} regression(s), ${count('improvement')} improvement(s), ${count('no change')} unchanged, ${count('not comparable')} not comparable`;
+}
+
+/** Strip control characters (a hostile target name must not drive the terminal). */
+function printable(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+function mdCode(text: string): string {
+  return printable(text).replace(/`/g, "'");
+}

@@ -1,0 +1,162 @@
+// report.html: one self-contained file that opens offline. The page is a static skeleton; every
+// value (including all text from the target file) travels in one JSON island and is put on the
+// page by html-client.js through textContent only. uPlot is inlined from node_modules. A Content
+// Security Policy allows exactly the two inline scripts (by hash) and no network access at all.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeHistogram } from '../histograms.js';
+import type { RunResults, TargetResult } from '../results/types.js';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** Percentiles of the distribution charts: evenly spaced in "nines" (the 1/(1-p) log axis
+ *  HdrHistogram plots use), plus the maximum. */
+export const CHART_PERCENTILES: number[] = (() => {
+  const out: number[] = [];
+  for (let tenths = 0; tenths <= 50; tenths++) out.push(+(100 * (1 - Math.pow(10, -tenths / 10))).toFixed(5));
+  out.push(100);
+  return out;
+})();
+
+export interface ReportRow {
+  /** Index into results.targets. */
+  index: number;
+  /** Percentile distribution in µs at CHART_PERCENTILES; null when the phase has no sample. */
+  cold: number[] | null;
+  warm: number[] | null;
+}
+
+export interface ReportData {
+  results: RunResults;
+  percentiles: number[];
+  rows: ReportRow[];
+  generatedAt: string;
+}
+
+function distribution(target: TargetResult, phase: 'cold' | 'warm'): number[] | null {
+  const p = target.phases[phase];
+  if (!p || p.summary.count === 0 || !p.histogram) return null;
+  try {
+    const h = decodeHistogram(p.histogram);
+    const values = CHART_PERCENTILES.map((q) => h.percentile(q));
+    h.destroy();
+    return values;
+  } catch {
+    return null; // A corrupt histogram leaves the chart empty; the summary table still shows the numbers.
+  }
+}
+
+/** The view model in the JSON island: results without the (browser-useless) base64 histograms. */
+export function reportData(results: RunResults, now = new Date()): ReportData {
+  const rows = results.targets.map((t, index) => ({ index, cold: distribution(t, 'cold'), warm: distribution(t, 'warm') }));
+  const slim: RunResults = {
+    ...results,
+    targets: results.targets.map((t) => ({
+      ...t,
+      phases: Object.fromEntries(Object.entries(t.phases).map(([k, v]) => [k, v ? { ...v, histogram: '' } : v])),
+    })),
+  };
+  return { results: slim, percentiles: CHART_PERCENTILES, rows, generatedAt: now.toISOString() };
+}
+
+/** JSON safe inside <script type="application/json">: no `<` (so no `</script>` or `<!--`), and
+ *  no U+2028/2029 surprises. JSON.parse gives back the same text. */
+export function jsonIsland(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** Script text safe to inline: a literal `</script` inside it would end the element early. */
+function inlineScript(source: string): string {
+  return source.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+let assets: { uplotJs: string; uplotCss: string; clientJs: string; css: string } | undefined;
+function loadAssets() {
+  assets ??= {
+    uplotJs: inlineScript(readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8')),
+    uplotCss: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8').replace(/<\//g, '<\\/'),
+    clientJs: inlineScript(readFileSync(path.join(HERE, 'html-client.js'), 'utf8')),
+    css: readFileSync(path.join(HERE, 'html-styles.css'), 'utf8').replace(/<\//g, '<\\/'),
+  };
+  return assets;
+}
+
+export function renderHtml(results: RunResults): string {
+  const { uplotJs, uplotCss, clientJs, css } = loadAssets();
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(uplotJs)} ${sha256(clientJs)}`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    "font-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>coldbench report</title>
+<style>${uplotCss}</style>
+<style>${css}</style>
+</head>
+<body>
+<header>
+  <h1>coldbench report</h1>
+  <p id="verdict" class="verdict" role="status"></p>
+  <dl id="meta" class="meta"></dl>
+</header>
+<main>
+  <section id="summary-section">
+    <h2>Summary</h2>
+    <p class="note">Every origin &times; target &times; phase. Times in milliseconds. Click a column heading to sort.</p>
+    <div class="scroll"><table id="summary" class="data sortable"></table></div>
+  </section>
+  <section id="compare-section">
+    <h2>Comparison across targets</h2>
+    <div id="compare-bars"></div>
+  </section>
+  <section id="matrix-section" hidden>
+    <h2>Origin &times; target</h2>
+    <p class="note">p50 / p95 in milliseconds, one column per origin the load came from.</p>
+    <div class="scroll"><table id="matrix" class="data"></table></div>
+  </section>
+  <section id="targets-section">
+    <h2>Targets</h2>
+    <div id="targets"></div>
+  </section>
+  <section id="cost-section">
+    <h2>Cost (estimate)</h2>
+    <p id="cost-note" class="note"></p>
+    <div class="scroll"><table id="cost" class="data"></table></div>
+  </section>
+  <section id="thresholds-section">
+    <h2>Thresholds</h2>
+    <div class="scroll"><table id="thresholds" class="data"></table></div>
+  </section>
+</main>
+<footer><p id="footer" class="note"></p></footer>
+<script type="application/json" id="data">${jsonIsland(reportData(results))}</script>
+<script>${uplotJs}</script>
+<script>${clientJs}</script>
+</body>
+</html>
+`;
+}
