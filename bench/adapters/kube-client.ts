@@ -1,0 +1,188 @@
+// Shared by the knative and kubernetes adapters: API clients from the standard kubeconfig chain
+// (KUBECONFIG, ~/.kube/config, in-cluster) with an optional context, API error messages, pod
+// listing, and bounded, abortable polling of the control plane.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  type Cluster,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import { Interrupted, TargetFailure, messageOf } from '../errors.js';
+
+/** Where a target lives: enough to reconnect for `coldbench restore` (never a credential). */
+export interface KubeLocation {
+  context: string;
+  server: string;
+  namespace: string;
+}
+
+export interface KubeClients {
+  config: KubeConfig;
+  apps: AppsV1Api;
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+  location: KubeLocation;
+}
+
+/** Upper bound of one API call, so a hung API server cannot stall a bounded wait forever. */
+export const API_CALL_TIMEOUT_MS = 30_000;
+
+/** Load the kubeconfig (KUBECONFIG works) and build clients; TargetFailure names what is wrong. */
+export function connectKube(options: { context?: string; namespace: string; what: string }): KubeClients {
+  const config = new KubeConfig();
+  try {
+    config.loadFromDefault();
+  } catch (err) {
+    throw new TargetFailure(`${options.what}: cannot load the kubeconfig${process.env.KUBECONFIG ? ` (KUBECONFIG=${process.env.KUBECONFIG})` : ''}: ${messageOf(err)}`);
+  }
+  if (options.context) {
+    if (!config.getContextObject(options.context)) {
+      const known = config.getContexts().map((c) => c.name);
+      throw new TargetFailure(
+        `${options.what}: kubeconfig has no context ${JSON.stringify(options.context)} (contexts: ${known.length ? known.join(', ') : 'none'})`,
+      );
+    }
+    config.setCurrentContext(options.context);
+  }
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new TargetFailure(`${options.what}: the kubeconfig's current context ${JSON.stringify(config.getCurrentContext())} names no cluster`);
+  allowPlainHttp(config, cluster);
+  return {
+    config,
+    apps: config.makeApiClient(AppsV1Api),
+    core: config.makeApiClient(CoreV1Api),
+    custom: config.makeApiClient(CustomObjectsApi),
+    location: { context: config.getCurrentContext(), server: cluster.server, namespace: options.namespace },
+  };
+}
+
+/** client-node refuses an http:// server unless skipTLSVerify is set (there is no TLS to verify):
+ *  `kubectl proxy` and local emulators are plain http. */
+function allowPlainHttp(config: KubeConfig, cluster: Cluster): void {
+  if (!cluster.server.startsWith('http:') || cluster.skipTLSVerify) return;
+  const index = config.clusters.findIndex((c) => c.name === cluster.name);
+  if (index >= 0) config.clusters[index] = { ...cluster, skipTLSVerify: true };
+}
+
+/** One sentence from an API failure: the Status message when the server sent one. */
+export function apiErrorReason(err: unknown): string {
+  if (err instanceof ApiException) {
+    const code = (err as ApiException<unknown>).code;
+    const body = (err as ApiException<unknown>).body;
+    let message: string | undefined;
+    let reason: string | undefined;
+    try {
+      const status = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: string; reason?: string } | null;
+      message = status?.message;
+      reason = status?.reason;
+    } catch {
+      message = typeof body === 'string' && body.trim() ? body.trim().slice(0, 200) : undefined;
+    }
+    // Some statuses (401, 403) come without a body: the client puts the reason in its own message.
+    if (!reason && !message) reason = /\nMessage: ([^\n]+)/.exec(err.message)?.[1];
+    if (reason === 'Unknown API Status Code!') reason = undefined;
+    return `HTTP ${code}${reason ? ` ${reason}` : ''}${message ? `: ${message}` : ''}`;
+  }
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  const code = (err as { code?: unknown } | null)?.code ?? (cause as { code?: unknown } | null)?.code;
+  return `${messageOf(err)}${typeof code === 'string' && !messageOf(err).includes(code) ? ` (${code})` : ''}`;
+}
+
+export function apiStatusCode(err: unknown): number | undefined {
+  return err instanceof ApiException ? (err as ApiException<unknown>).code : undefined;
+}
+
+/** Await an API call, but no longer than `timeoutMs` (the call itself cannot be cancelled). */
+export async function withTimeout<T>(call: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from the API server within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface PodState {
+  name: string;
+  phase: string;
+  deleting: boolean;
+  ready: boolean;
+}
+
+function podState(pod: V1Pod): PodState {
+  return {
+    name: pod.metadata?.name ?? '?',
+    phase: pod.status?.phase ?? 'Unknown',
+    deleting: Boolean(pod.metadata?.deletionTimestamp),
+    ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+  };
+}
+
+export async function listPods(clients: KubeClients, labelSelector: string): Promise<PodState[]> {
+  const list = await withTimeout(
+    clients.core.listNamespacedPod({ namespace: clients.location.namespace, labelSelector }),
+    API_CALL_TIMEOUT_MS,
+    `list pods ${labelSelector}`,
+  );
+  return list.items.map(podState);
+}
+
+export function selectorOf(matchLabels: Record<string, string> | undefined): string {
+  return Object.entries(matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+export function describePods(pods: PodState[]): string {
+  if (pods.length === 0) return 'no pods';
+  const counts = new Map<string, number>();
+  for (const p of pods) {
+    const key = p.deleting ? 'Terminating' : p.phase;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+export interface PollOptions {
+  timeoutMs: number;
+  intervalMs: number;
+  signal: AbortSignal;
+  log: (message: string) => void;
+  /** What we wait for, for progress lines and the timeout error ("deployment x to have no pods"). */
+  what: string;
+  /** Progress line interval. */
+  progressEveryMs?: number;
+}
+
+/** Poll `check` until it returns done, bounded by timeoutMs; progress through log; abortable.
+ *  Throws TargetFailure on timeout (with the last state) and Interrupted on abort. */
+export async function pollUntil(check: () => Promise<{ done: boolean; state: string }>, options: PollOptions): Promise<number> {
+  const start = Date.now();
+  const deadline = start + options.timeoutMs;
+  // Every 5 s, or more often for short bounds, so a user always sees why the run is waiting.
+  const progressEvery = options.progressEveryMs ?? Math.min(5_000, Math.max(250, options.timeoutMs / 3));
+  let lastProgress = start;
+  let lastState = 'unknown';
+  for (;;) {
+    if (options.signal.aborted) throw new Interrupted();
+    const result = await check();
+    lastState = result.state;
+    if (result.done) return Date.now() - start;
+    const now = Date.now();
+    if (now >= deadline) {
+      throw new TargetFailure(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what} (last seen: ${lastState})`);
+    }
+    if (now - lastProgress >= progressEvery) {
+      lastProgress = now;
+      options.log(`waiting for ${options.what}: ${lastState} (${Math.round((now - start) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s)`);
+    }
+    await sleep(Math.min(options.intervalMs, Math.max(1, deadline - now)), undefined, { signal: options.signal }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,98 @@
+// Test helpers for the kubernetes emulator and the knative / kubernetes adapters: start the
+// emulator on random ports with KUBECONFIG pointing at its kubeconfig, an in-memory journal, and
+// an AdapterContext that records its log lines.
+import type { AdapterContext } from '../../bench/adapters/types.js';
+import type { KnativeTarget, KubernetesTarget } from '../../bench/config/schema.js';
+import { startKubeEmulator, type KubeEmulator, type KubeEmulatorInput } from '../../bench/emulators/kubernetes/index.js';
+import type { Journal, JournalEntry } from '../../bench/journal.js';
+
+export interface TestKube extends KubeEmulator {
+  /** Stop the emulator and put KUBECONFIG back as it was. */
+  close(): Promise<void>;
+}
+
+/** Start the emulator (every port random) and point KUBECONFIG at it until close(). */
+export async function startTestKube(input: KubeEmulatorInput): Promise<TestKube> {
+  const emulator = await startKubeEmulator(input);
+  const previous = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = emulator.kubeconfigPath;
+  return {
+    ...emulator,
+    close: async () => {
+      await emulator.stop();
+      if (previous === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = previous;
+    },
+  };
+}
+
+export interface KubeMemoryJournal extends Journal {
+  changes: JournalEntry[];
+  restored: string[];
+  /** Changes never marked restored (what `coldbench restore` would replay). */
+  pending(): JournalEntry[];
+}
+
+export function kubeMemoryJournal(): KubeMemoryJournal {
+  const changes: JournalEntry[] = [];
+  const restored: string[] = [];
+  return {
+    changes,
+    restored,
+    begin: (entry) => void changes.push(structuredClone(entry)),
+    done: (id) => void restored.push(id),
+    pending: () => changes.filter((c) => !restored.includes(c.id)),
+  };
+}
+
+export interface KubeTestContext extends AdapterContext {
+  lines: string[];
+  journal: KubeMemoryJournal;
+  abort(): void;
+}
+
+export function kubeAdapterContext(timeoutMs = 10_000): KubeTestContext {
+  const controller = new AbortController();
+  const lines: string[] = [];
+  return {
+    baseDir: process.cwd(),
+    signal: controller.signal,
+    log: (line) => void lines.push(line),
+    journal: kubeMemoryJournal(),
+    timeoutMs,
+    lines,
+    abort: () => controller.abort(),
+  };
+}
+
+const common = {
+  region: 'local',
+  method: 'GET',
+  headers: {},
+  timeoutMs: 10_000,
+  warm: null,
+  thresholds: [],
+  pricing: {},
+};
+
+export function kubernetesTarget(overrides: Partial<KubernetesTarget> & { url: string; deployment: string }): KubernetesTarget {
+  return {
+    ...common,
+    name: 'k8s-test',
+    kind: 'kubernetes',
+    namespace: 'default',
+    cold: { samples: 3, strategy: 'scale-from-zero', idleMs: 0, instanceHeader: 'x-instance-id', waitTimeoutMs: 20_000, pollIntervalMs: 0 },
+    ...overrides,
+  };
+}
+
+export function knativeTarget(overrides: Partial<KnativeTarget> & { service: string }): KnativeTarget {
+  return {
+    ...common,
+    name: 'knative-test',
+    kind: 'knative',
+    namespace: 'default',
+    cold: { samples: 3, strategy: 'scale-to-zero', idleMs: 0, instanceHeader: 'x-instance-id', waitTimeoutMs: 20_000, pollIntervalMs: 100 },
+    ...overrides,
+  };
+}
