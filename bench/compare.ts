@@ -9,7 +9,7 @@
 import { decodeHistogram, recordedBuckets, type LatencySummary } from './histograms.js';
 import type { RunResults, TargetResult } from './results/types.js';
 import { bootstrapMedianDifference, mannWhitneyU, weightedOf, type BootstrapInterval, type MannWhitneyResult, type Weighted } from './stats.js';
-import { md } from './thresholds.js';
+import { markdownCell as md } from './reporters/format.js';
 import { InputError } from './errors.js';
 
 export interface CompareOptions {

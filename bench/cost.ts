@@ -3,6 +3,7 @@
 // tier, and client-observed latency stands in for billed time where the platform reports none.
 import { resolvePrices, type PriceTable } from './pricing.js';
 import type { TargetResult } from './results/types.js';
+import { markdownCell as mdCell } from './reporters/format.js';
 
 export type CostModel = 'lambda' | 'cloud-function' | 'node-hours' | 'none';
 
@@ -200,9 +201,9 @@ export function formatMoney(value: number | null, currency: string): string {
 
 /** Markdown section for summary.md. */
 export function formatCostMarkdown(targets: TargetResult[]): string {
-  const rows = targets.filter((t) => t.cost && (t.cost as CostEstimate).label === 'estimate');
+  const rows = targets.filter((t) => t.cost?.label === 'estimate');
   if (rows.length === 0) return '';
-  const first = rows[0]!.cost as CostEstimate;
+  const first = rows[0]!.cost!;
   const lines = [
     `## Cost (estimate, prices as of ${first.pricesDate})`,
     '',
@@ -210,13 +211,10 @@ export function formatCostMarkdown(targets: TargetResult[]): string {
     '|---|---|---|---:|---:|',
   ];
   for (const t of rows) {
-    const c = t.cost as CostEstimate;
+    const c = t.cost!;
     lines.push(`| ${mdCell(t.name)} | ${mdCell(t.origin)} | ${c.model} | ${formatMoney(c.per1MRequests, c.currency)} | ${formatMoney(c.perColdStart, c.currency)} |`);
   }
   lines.push('', 'Estimates from list prices without free tiers; see report.html for what went into each.');
   return lines.join('\n') + '\n';
 }
 
-function mdCell(text: string): string {
-  return String(text).replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}

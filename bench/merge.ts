@@ -67,7 +67,7 @@ function mergeTarget(rows: TargetResult[]): TargetResult {
   if (!failures.length) delete merged.failure;
   delete merged.cost;
   // Recompute the cost from the pooled numbers with the price overrides the runs used.
-  const overrides = (first.cost as { overrides?: Record<string, number | string> } | undefined)?.overrides ?? {};
+  const overrides = first.cost?.overrides ?? {};
   try {
     merged.cost = estimateCost(merged, overrides);
   } catch {

@@ -231,7 +231,7 @@ async function attachCostsAndThresholds(results: RunResults, config: RunConfig):
   const pricingOf = new Map(config.targets.map((t) => [t.name, { ...config.pricing, ...t.pricing }]));
   try {
     const { estimateCost } = await import('./cost.js');
-    for (const t of results.targets) t.cost = estimateCost(t, pricingOf.get(t.name) ?? {}) as unknown as Record<string, unknown>;
+    for (const t of results.targets) t.cost = estimateCost(t, pricingOf.get(t.name) ?? {});
   } catch (err) {
     if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }

@@ -3,6 +3,7 @@
 // the run exit 1 (after every report is written).
 import type { RunResults, TargetResult, ThresholdResult } from './results/types.js';
 import type { LatencySummary } from './histograms.js';
+import { markdownCell as md } from './reporters/format.js';
 
 export type ThresholdPhase = 'cold' | 'warm';
 export const THRESHOLD_STATS = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'] as const;
@@ -192,9 +193,4 @@ export function formatThresholdsMarkdown(results: ThresholdResult[]): string {
     lines.push(`| ${r.passed ? 'pass' : '**FAIL**'} | ${md(r.target)} | ${md(r.origin ?? '')} | \`${md(r.expression).replace(/`/g, "'")}\` | ${md(r.message ?? '')} |`);
   }
   return lines.join('\n') + '\n';
-}
-
-/** Escape a cell for a Markdown table: pipes, newlines and HTML-looking text. */
-export function md(text: string): string {
-  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -8,7 +8,10 @@ export const SUMMARY_COLUMNS = [
   'origin', 'target', 'kind', 'region', 'phase', 'samples', 'errors',
   'min_ms', 'p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'mean_ms', 'stddev_ms',
 ] as const;
-const SUMMARY_EXTRA = ['status', 'verified', 'not_cold', 'unverified', 'strategy', 'model', 'requests', 'throughput_rps', 'errors_by_kind'] as const;
+const SUMMARY_EXTRA = [
+  'status', 'verified', 'not_cold', 'unverified', 'strategy', 'model', 'requests', 'throughput_rps', 'errors_by_kind',
+  'cost_per_1m_requests_estimate', 'cost_per_cold_start_estimate', 'cost_currency', 'cost_prices_date',
+] as const;
 
 export const SAMPLE_COLUMNS = [
   'origin', 'target', 'kind', 'region', 'phase', 'seq', 'started_at', 'latency_ms', 'status', 'error', 'cold', 'init_ms',
@@ -49,6 +52,11 @@ export function summaryRows(results: RunResults): Record<string, string | number
         requests: 'requests' in p ? p.requests : s.count + s.errors,
         throughput_rps: 'throughputRps' in p ? p.throughputRps : null,
         errors_by_kind: errorsText(p.errorsByKind),
+        // Cost is per target; it goes on the phase it describes.
+        cost_per_1m_requests_estimate: phase === 'warm' ? (t.cost?.per1MRequests ?? null) : null,
+        cost_per_cold_start_estimate: phase === 'cold' ? (t.cost?.perColdStart ?? null) : null,
+        cost_currency: t.cost?.currency ?? null,
+        cost_prices_date: t.cost?.pricesDate ?? null,
       });
     }
   }

@@ -1,11 +1,12 @@
 // summary.md: the summary table in Markdown, for CI job summaries and PR comments.
 import type { RunResults } from '../results/types.js';
+import { formatCostMarkdown } from '../cost.js';
+import { formatThresholdsMarkdown } from '../thresholds.js';
 import { summaryRows } from './csv.js';
+import { markdownCell } from './format.js';
 
 function cell(value: unknown): string {
-  const text = value === null || value === undefined || value === '' ? '–' : String(value);
-  // Keep target-file text from breaking the table or injecting markup.
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
+  return value === null || value === undefined || value === '' ? '–' : markdownCell(value);
 }
 
 export function renderMarkdown(results: RunResults): string {
@@ -30,16 +31,8 @@ export function renderMarkdown(results: RunResults): string {
     lines.push('');
     for (const t of failed) lines.push(`- **${cell(t.name)}** (${cell(t.kind)}): ${cell(t.failure)}`);
   }
-  if (results.thresholds.length > 0) {
-    lines.push('');
-    lines.push('## Thresholds');
-    lines.push('');
-    lines.push('| result | target | threshold | actual |');
-    lines.push('|---|---|---|---|');
-    for (const t of results.thresholds) {
-      const actual = t.actualUs !== undefined && t.actualUs !== null ? `${(t.actualUs / 1000).toFixed(3)} ms` : t.actual ?? '';
-      lines.push(`| ${t.passed ? 'pass' : '**FAIL**'} | ${cell(t.target)} | ${cell(t.expression)} | ${cell(actual)} |`);
-    }
+  for (const section of [formatCostMarkdown(results.targets), formatThresholdsMarkdown(results.thresholds)]) {
+    if (section) lines.push('', section.trimEnd());
   }
   lines.push('');
   return lines.join('\n');

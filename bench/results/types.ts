@@ -2,6 +2,7 @@
 // Reporters, `report`, `compare` and merging read only this; they never re-measure.
 import type { ErrorKind } from '../errors.js';
 import type { LatencySummary } from '../histograms.js';
+import type { CostEstimate } from '../cost.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -75,7 +76,8 @@ export interface TargetResult {
     cold?: ColdPhaseResult;
     warm?: WarmPhaseResult;
   };
-  cost?: Record<string, unknown>;
+  /** Cost estimate (list prices, labelled as an estimate). */
+  cost?: CostEstimate;
 }
 
 export interface ThresholdResult {
