@@ -9,7 +9,7 @@ import { loadAdapterFactory } from './adapters/registry.js';
 import type { Adapter, AdapterContext } from './adapters/types.js';
 import { Checkpoint } from './checkpoint.js';
 import type { RunConfig, TargetConfig } from './config/schema.js';
-import { EXIT, messageOf, TargetFailure } from './errors.js';
+import { EXIT, Interrupted, messageOf, TargetFailure } from './errors.js';
 import { loadEmulator, type EmulatorName } from './emulators/registry.js';
 import type { RunningEmulator } from './emulators/types.js';
 import { fileJournal, type Journal } from './journal.js';
@@ -192,10 +192,15 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
     }
     if (signal.aborted) result.status = 'partial';
   } catch (err) {
-    result.status = 'failed';
-    result.failure = err instanceof TargetFailure ? err.message : `internal error: ${messageOf(err)}`;
-    progress.log(`  ✖ ${target.name} failed: ${result.failure}`);
-    if (process.env.COLDBENCH_DEBUG && !(err instanceof TargetFailure)) console.error(err);
+    if (err instanceof Interrupted || (signal.aborted && !(err instanceof TargetFailure))) {
+      // Ctrl-C while waiting on the control plane: what was measured stays, marked partial.
+      result.status = 'partial';
+    } else {
+      result.status = 'failed';
+      result.failure = err instanceof TargetFailure ? err.message : `internal error: ${messageOf(err)}`;
+      progress.log(`  ✖ ${target.name} failed: ${result.failure}`);
+      if (process.env.COLDBENCH_DEBUG && !(err instanceof TargetFailure)) console.error(err);
+    }
   } finally {
     if (adapter) {
       try {
