@@ -190,7 +190,7 @@ export function formatThresholdsMarkdown(results: ThresholdResult[]): string {
     '|---|---|---|---|---|',
   ];
   for (const r of results) {
-    lines.push(`| ${r.passed ? 'pass' : '**FAIL**'} | ${md(r.target)} | ${md(r.origin ?? '')} | \`${md(r.expression).replace(/`/g, "'")}\` | ${md(r.message ?? '')} |`);
+    lines.push(`| ${r.passed ? 'pass' : '**FAIL**'} | ${md(r.target)} | ${md(r.origin ?? '')} | ${md(r.expression)} | ${md(r.message ?? '')} |`);
   }
   return lines.join('\n') + '\n';
 }

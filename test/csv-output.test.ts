@@ -76,3 +76,13 @@ test('a target name with commas, quotes and newlines stays one cell', () => {
   const rows = parse(renderSummaryCsv(results('a,"b"\nc')), { columns: true }) as Record<string, string>[];
   assert.equal(rows[0]!.target, 'a,"b"\nc');
 });
+
+test('a phase with no sample in its histogram has empty latency cells, not zeros', () => {
+  const r = results('t');
+  r.targets[0]!.phases.cold = summariseColdSamples([sample(0, 20_000, false)], 'none');
+  const rows = parse(renderSummaryCsv(r), { columns: true }) as Record<string, string>[];
+  assert.equal(rows[0]!.samples, '0');
+  assert.equal(rows[0]!.not_cold, '1');
+  for (const column of ['min_ms', 'p50_ms', 'p99_ms', 'max_ms', 'mean_ms']) assert.equal(rows[0]![column], '', column);
+  assert.equal(rows[1]!.p50_ms, '2.000', 'the warm row keeps its numbers');
+});

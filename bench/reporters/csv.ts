@@ -38,11 +38,13 @@ export function summaryRows(results: RunResults): Record<string, string | number
       const p = t.phases[phase];
       if (!p) continue;
       const s = p.summary;
+      // A phase with no sample in its histogram has no latencies: empty cells, not zeros.
+      const ms = (us: number) => (s.count > 0 ? msFromUs(us) : '');
       rows.push({
         origin: t.origin, target: t.name, kind: t.kind, region: t.region, phase,
         samples: s.count, errors: s.errors,
-        min_ms: msFromUs(s.minUs), p50_ms: msFromUs(s.p50Us), p90_ms: msFromUs(s.p90Us), p95_ms: msFromUs(s.p95Us),
-        p99_ms: msFromUs(s.p99Us), p999_ms: msFromUs(s.p999Us), max_ms: msFromUs(s.maxUs), mean_ms: msFromUs(s.meanUs), stddev_ms: msFromUs(s.stddevUs),
+        min_ms: ms(s.minUs), p50_ms: ms(s.p50Us), p90_ms: ms(s.p90Us), p95_ms: ms(s.p95Us),
+        p99_ms: ms(s.p99Us), p999_ms: ms(s.p999Us), max_ms: ms(s.maxUs), mean_ms: ms(s.meanUs), stddev_ms: ms(s.stddevUs),
         status: t.status,
         verified: 'verified' in p ? p.verified : null,
         not_cold: 'notCold' in p ? p.notCold : null,

@@ -121,7 +121,8 @@
     var records = phaseRows().map(function (r) {
       var s = r.p.summary;
       var rec = { origin: r.target.origin, target: r.target.name, kind: r.target.kind, region: r.target.region, phase: r.phase, status: r.target.status };
-      ['count', 'errors', 'minUs', 'p50Us', 'p90Us', 'p95Us', 'p99Us', 'p999Us', 'maxUs', 'meanUs', 'stddevUs'].forEach(function (k) { rec[k] = s[k]; });
+      // A phase with no sample in its histogram has no latencies: blanks, not zeros.
+      ['count', 'errors', 'minUs', 'p50Us', 'p90Us', 'p95Us', 'p99Us', 'p999Us', 'maxUs', 'meanUs', 'stddevUs'].forEach(function (k) { rec[k] = s.count > 0 || k === 'count' || k === 'errors' ? s[k] : null; });
       rec.verified = r.phase === 'cold' ? r.p.verified + '/' + (r.p.verified + r.p.notCold + r.p.unverified) : '';
       rec.rps = r.phase === 'warm' ? Math.round(r.p.throughputRps * 10) / 10 : null;
       return rec;
