@@ -8,6 +8,17 @@ export function httpRequestSpec(target: { url: string; method: string; headers: 
   return { url: target.url, method: target.method, headers: target.headers, body: target.body };
 }
 
+/** One call of an HTTP-reachable target (http, knative, kubernetes): the target's timeout and
+ *  instance header, aborted with the run. */
+export function invokeHttpTarget(
+  request: HttpRequestSpec,
+  target: { timeoutMs: number; cold: { instanceHeader?: string } | null },
+  ctx: AdapterContext,
+  fresh: boolean,
+): Promise<Invocation> {
+  return timedRequest({ ...request, timeoutMs: target.timeoutMs, fresh, instanceHeader: target.cold?.instanceHeader, signal: ctx.signal });
+}
+
 export class HttpAdapter implements Adapter {
   readonly kind = 'http';
   constructor(
@@ -26,13 +37,7 @@ export class HttpAdapter implements Adapter {
   }
 
   invoke(options: { fresh: boolean }): Promise<Invocation> {
-    return timedRequest({
-      ...httpRequestSpec(this.target),
-      timeoutMs: this.target.timeoutMs,
-      fresh: options.fresh,
-      instanceHeader: this.target.cold?.instanceHeader,
-      signal: this.ctx.signal,
-    });
+    return invokeHttpTarget(httpRequestSpec(this.target), this.target, this.ctx, options.fresh);
   }
 
   warmLoad() {

@@ -6,7 +6,7 @@
 // command work as for plain HTTP.
 import type { KnativeTarget } from '../config/schema.js';
 import { TargetFailure } from '../errors.js';
-import { timedRequest } from '../http/timed-request.js';
+import { invokeHttpTarget } from './http.js';
 import type { JournalEntry } from '../journal.js';
 import { API_CALL_TIMEOUT_MS, apiErrorReason, apiStatusCode, connectKube, describePods, listPods, pollUntil, withTimeout, type KubeClients, type PodState } from './kube-client.js';
 import { podRequests } from './kube-quantity.js';
@@ -166,13 +166,7 @@ export class KnativeAdapter implements Adapter {
   }
 
   invoke(options: { fresh: boolean }): Promise<Invocation> {
-    return timedRequest({
-      ...this.requestSpec(),
-      timeoutMs: this.target.timeoutMs,
-      fresh: options.fresh,
-      instanceHeader: this.target.cold?.instanceHeader,
-      signal: this.ctx.signal,
-    });
+    return invokeHttpTarget(this.requestSpec(), this.target, this.ctx, options.fresh);
   }
 
   warmLoad() {

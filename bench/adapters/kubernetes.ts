@@ -25,6 +25,7 @@ import {
   type KubeLocation,
 } from './kube-client.js';
 import { podRequests } from './kube-quantity.js';
+import { invokeHttpTarget } from './http.js';
 import { forceColdCommon } from './strategies.js';
 import type { Adapter, AdapterContext, AdapterFactory, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
 
@@ -288,13 +289,7 @@ export class KubernetesAdapter implements Adapter {
   }
 
   invoke(options: { fresh: boolean }): Promise<Invocation> {
-    return timedRequest({
-      ...this.requestSpec(),
-      timeoutMs: this.target.timeoutMs,
-      fresh: options.fresh,
-      instanceHeader: this.target.cold?.instanceHeader,
-      signal: this.ctx.signal,
-    });
+    return invokeHttpTarget(this.requestSpec(), this.target, this.ctx, options.fresh);
   }
 
   warmLoad() {

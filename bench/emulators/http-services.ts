@@ -12,6 +12,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
+import { stopChildProcess } from './process.js';
 import type { EmulatorStarter, RunningEmulator } from './types.js';
 
 const INSTANCE_SCRIPT = fileURLToPath(new URL('./runtime/http-instance.mjs', import.meta.url));
@@ -183,23 +184,10 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
       if (current) {
         clearTimeout(current.idleTimer);
         current.agent.destroy();
-        await killProcess(current.child);
+        await stopChildProcess(current.child);
       }
     },
   };
-}
-
-/** SIGTERM, then SIGKILL after a bound; resolves when the process is gone. */
-export function killProcess(child: ChildProcess, graceMs = 2000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 export const startHttpServices: EmulatorStarter = async (raw): Promise<RunningEmulator> => {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopChildProcess } from '../process.js';
 
 const require = createRequire(import.meta.url);
 /** The installed framework's own entry point (bin `functions-framework` -> build/src/main.js). */
@@ -107,7 +108,7 @@ async function startOnce(spec: InstanceSpec, port: number): Promise<Instance> {
   const deadline = Date.now() + spec.startTimeoutMs;
   while (!(await Promise.race([canConnect(port), spawnError]))) {
     if (exited || Date.now() > deadline) {
-      await stopInstanceProcess(child);
+      await stopChildProcess(child);
       const why = exited ? `exited with code ${child.exitCode}` : `did not listen within ${spec.startTimeoutMs} ms`;
       const tail = output.trim().split('\n').slice(-3).join(' | ');
       throw new Error(`instance of ${spec.functionId} (${spec.revision}) ${why}${tail ? `: ${tail}` : ''}`);
@@ -124,21 +125,8 @@ async function startOnce(spec: InstanceSpec, port: number): Promise<Instance> {
   };
 }
 
-/** SIGTERM, then SIGKILL after a bound; resolves when the process is gone. */
-export function stopInstanceProcess(child: ChildProcess, graceMs = 2000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 export async function stopInstance(instance: Instance): Promise<void> {
   clearTimeout(instance.idleTimer);
   instance.agent.destroy();
-  await stopInstanceProcess(instance.child);
+  await stopChildProcess(instance.child);
 }

@@ -2,6 +2,7 @@
 // on) and exit; stop() sends SIGTERM and SIGKILL after a bound, and resolves once the process is gone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stopChildProcess } from '../process.js';
 import type { PodTemplate } from './options.js';
 
 const POD_SCRIPT = fileURLToPath(new URL('./pod.mjs', import.meta.url));
@@ -72,9 +73,7 @@ export class PodProcess {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
   async stop(graceMs: number): Promise<void> {
     if (this.hasExited) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await stopChildProcess(this.child, graceMs);
     await this.exited;
-    clearTimeout(timer);
   }
 }

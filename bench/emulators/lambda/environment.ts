@@ -3,6 +3,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { stopChildProcess } from '../process.js';
 
 const RUNTIME = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
 /** How long a retired environment gets after SIGTERM before SIGKILL. */
@@ -149,9 +150,7 @@ export class ExecutionEnvironment {
   /** SIGTERM, then SIGKILL after a bound; resolves when the process is gone. */
   async kill(): Promise<void> {
     if (this.exited) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), KILL_GRACE_MS);
+    await stopChildProcess(this.child, KILL_GRACE_MS);
     await this.exitPromise;
-    clearTimeout(timer);
   }
 }
