@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTestKube, type TestKube } from './helpers/kubernetes.js';
+import { processAlive, startTestKube, type TestKube } from './helpers/servers.js';
 import { startKubeEmulator, parseKubeEmulatorOptions } from '../bench/emulators/kubernetes/index.js';
 import { startKubernetesEmulator } from '../bench/emulators/kubernetes/index.js';
 
@@ -19,15 +19,7 @@ async function start(input: Parameters<typeof startTestKube>[0]): Promise<TestKu
   return kube;
 }
 
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = processAlive;
 
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

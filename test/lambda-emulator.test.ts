@@ -15,18 +15,11 @@ import {
 import { createLambdaClient } from '../bench/adapters/lambda-client.js';
 import { parseReport } from '../bench/adapters/lambda-report.js';
 import { parseLambdaEmulatorOptions } from '../bench/emulators/lambda/index.js';
-import { startLambdaForTest, startLocalLambda, type LocalLambda } from './helpers/servers.js';
+import { processAlive, startLambdaForTest, startLocalLambda, type LocalLambda } from './helpers/servers.js';
 
 let lambda: LocalLambda;
 let client: LambdaClient;
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 const invoke = async (name: string, payload: unknown = {}, tail = true) => {
   const out = await client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)), ...(tail ? { LogType: 'Tail' as const } : {}) }));
   const body = JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8'));

@@ -61,15 +61,6 @@ export function testContext(timeoutMs = 10_000): TestContext {
   return { abort, entries, restored, lines, baseDir: process.cwd(), signal: abort.signal, log: (m) => void lines.push(m), journal, timeoutMs };
 }
 
-/** Whether a process id is still alive. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The pid inside the demo function's instance id (`<revision>.<pid>.<random>`). */
 export function pidOfInstance(instance: string | null | undefined): number {

@@ -5,6 +5,17 @@ import { startHttpService, type HttpService, type HttpServiceOptions } from '../
 
 export { startHttpService, type HttpService, type HttpServiceOptions };
 
+/** Whether a process id is still alive (emulators must leave no process behind). */
+export function processAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface FixtureServer {
   url: string;
   port: number;
