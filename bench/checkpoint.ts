@@ -1,27 +1,37 @@
 // Samples are checkpointed as they are measured (NDJSON, one fsync-free append per record), so a
 // kill -9 loses at most the sample in flight and `coldbench report <dir>` can rebuild the reports.
+// Records are redacted before they are written: the checkpoint is an output like any other.
 import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { redactDeep } from './redact.js';
 import type { ColdSampleRecord, TargetResult, WarmPhaseResult } from './results/types.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.ndjson';
 
 export type CheckpointRecord =
   | { type: 'run'; id: string; origin: string; startedAt: string; targetFile: string }
+  | { type: 'target-start'; target: Pick<TargetResult, 'name' | 'kind' | 'region' | 'origin' | 'config'> }
   | { type: 'cold-sample'; target: string; sample: ColdSampleRecord }
   | { type: 'warm'; target: string; phase: WarmPhaseResult }
   | { type: 'target'; result: TargetResult };
 
 export class Checkpoint {
   private readonly fd: number;
-  constructor(dir: string) {
+  private readonly secrets: string[];
+  constructor(dir: string, secrets: Iterable<string> = []) {
     this.fd = openSync(path.join(dir, CHECKPOINT_FILE), 'a');
+    this.secrets = [...secrets];
   }
   private write(record: CheckpointRecord) {
-    appendFileSync(this.fd, JSON.stringify(record) + '\n');
+    appendFileSync(this.fd, JSON.stringify(redactDeep(record, this.secrets)) + '\n');
   }
   runStarted(run: { id: string; origin: string; startedAt: string; targetFile: string }) {
     this.write({ type: 'run', ...run });
+  }
+  /** Who the following samples belong to (kind, region, configuration), for a rebuild after kill -9. */
+  targetStarted(target: Pick<TargetResult, 'name' | 'kind' | 'region' | 'origin' | 'config'>) {
+    const { name, kind, region, origin, config } = target;
+    this.write({ type: 'target-start', target: { name, kind, region, origin, config } });
   }
   coldSample(target: string, sample: ColdSampleRecord) {
     this.write({ type: 'cold-sample', target, sample });

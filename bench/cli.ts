@@ -37,7 +37,8 @@ async function runCommand(file: string | undefined, opts: { out?: string; origin
   const { createProgress } = await import('./progress.js');
   const targetFile = path.resolve(file ?? DEFAULT_TARGET_FILE);
   const config = loadTargetFile(targetFile);
-  const progress = createProgress(process.stderr, opts.quiet);
+  const { redactingProgress } = await import('./redact.js');
+  const progress = redactingProgress(createProgress(process.stderr, opts.quiet), config.secrets);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -104,8 +105,15 @@ async function compareCommand(baselineFile: string, currentFile: string, opts: {
 }
 
 async function restoreCommand(dir: string): Promise<number> {
-  const { restoreFromReportDir } = await import('./restore.js');
-  const restored = await restoreFromReportDir(path.resolve(dir), (m) => process.stderr.write(`${m}\n`));
+  const { restoreFromReportDir, RestoreFailure } = await import('./restore.js');
+  let restored: number;
+  try {
+    restored = await restoreFromReportDir(path.resolve(dir), (m) => process.stderr.write(`${m}\n`));
+  } catch (err) {
+    if (!(err instanceof RestoreFailure)) throw err;
+    process.stderr.write(`coldbench: ${err.message}\n`);
+    return EXIT.runFailed;
+  }
   process.stdout.write(restored === 0 ? `nothing to restore in ${dir}\n` : `restored ${restored} platform change${restored === 1 ? '' : 's'}\n`);
   return EXIT.ok;
 }

@@ -2,12 +2,16 @@
 // matching `restored` entry (a run killed with kill -9 or a power loss).
 import { loadAdapterModule } from './adapters/registry.js';
 import { fileJournal, pendingChanges } from './journal.js';
-import { InputError, messageOf } from './errors.js';
-import { existsSync } from 'node:fs';
+import { InputError, messageOf, TargetFailure } from './errors.js';
+import { existsSync, statSync } from 'node:fs';
 import { TARGET_KINDS, type TargetKind } from './config/schema.js';
+
+/** Some journalled changes could not be undone (each named with its reason); the others were. */
+export class RestoreFailure extends TargetFailure {}
 
 export async function restoreFromReportDir(dir: string, log: (message: string) => void): Promise<number> {
   if (!existsSync(dir)) throw new InputError(`${dir}: no such report directory`);
+  if (!statSync(dir).isDirectory()) throw new InputError(`${dir}: not a report directory (give the directory, not a file in it)`);
   const journal = fileJournal(dir);
   let restored = 0;
   const failures: string[] = [];
@@ -27,6 +31,9 @@ export async function restoreFromReportDir(dir: string, log: (message: string) =
       failures.push(`${entry.target} (${entry.id}): ${messageOf(err)}`);
     }
   }
-  if (failures.length > 0) throw new Error(`could not restore: ${failures.join('; ')}`);
+  if (failures.length > 0) {
+    const done = restored > 0 ? ` (${restored} other change${restored === 1 ? ' was' : 's were'} restored)` : '';
+    throw new RestoreFailure(`could not restore ${failures.join('; ')}${done}; the journal keeps them pending, run restore again once the platform is reachable`);
+  }
   return restored;
 }

@@ -13,12 +13,12 @@ import { EXIT, Interrupted, messageOf, TargetFailure } from './errors.js';
 import { loadEmulator, type EmulatorName } from './emulators/registry.js';
 import type { RunningEmulator } from './emulators/types.js';
 import { fileJournal, type Journal } from './journal.js';
-import { runColdPhase } from './phases/cold.js';
+import { runColdPhase, summariseColdSamples } from './phases/cold.js';
 import { runWarmPhase } from './phases/warm.js';
 import type { Progress } from './progress.js';
-import { redactHeaders } from './redact.js';
+import { redactDeep, redactHeaders } from './redact.js';
 import { writeReports } from './reporters/index.js';
-import { SCHEMA_VERSION, type ColdPhaseResult, type RunResults, type TargetResult } from './results/types.js';
+import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type RunResults, type TargetResult } from './results/types.js';
 import { closeKeepAliveAgents } from './http/timed-request.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -57,7 +57,7 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
   const origin = options.origin ?? process.env.COLDBENCH_ORIGIN ?? config.origin ?? 'local';
   const startedAt = new Date().toISOString();
   const journal = fileJournal(dir);
-  const checkpoint = new Checkpoint(dir);
+  const checkpoint = new Checkpoint(dir, config.secrets);
   checkpoint.runStarted({ id: runId, origin, startedAt, targetFile: config.file });
   const { progress, signal } = options;
 
@@ -100,7 +100,8 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
     thresholds: [],
   };
   await attachCostsAndThresholds(results, config);
-  await writeReports(results, dir, config.secrets);
+  // Strings redacted before rendering too: a renderer's escaping (HTML, CSV) must not hide a secret from the text scrub.
+  await writeReports(redactDeep(results, config.secrets), dir, config.secrets);
   checkpoint.close();
 
   let exitCode: number = EXIT.ok;
@@ -149,6 +150,10 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
     timeoutMs: target.timeoutMs,
   };
   let adapter: Adapter | undefined;
+  // Every cold sample as it is measured: kept even if the phase ends by an exception (Ctrl-C during a
+  // control-plane wait, a failing control plane), so results.json never loses a measured sample.
+  const coldSamples: ColdSampleRecord[] = [];
+  run.checkpoint.targetStarted(result);
   try {
     const factory = await loadAdapterFactory(target.kind);
     adapter = await factory(target, ctx);
@@ -169,6 +174,7 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
         signal,
         seenInstances,
         onSample: (sample, done, total) => {
+          coldSamples.push(sample);
           run.checkpoint.coldSample(target.name, sample);
           const verdict = sample.error ? `error ${sample.error}` : sample.cold === true ? 'cold' : sample.cold === false ? 'NOT cold' : 'unverified';
           progress.status(`${label}: cold ${done}/${total}  ${(sample.latencyUs / 1000).toFixed(1)} ms  ${verdict}`);
@@ -192,6 +198,7 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
     }
     if (signal.aborted) result.status = 'partial';
   } catch (err) {
+    if (!result.phases.cold && target.cold && coldSamples.length > 0) result.phases.cold = summariseColdSamples(coldSamples, target.cold.strategy);
     if (err instanceof Interrupted || (signal.aborted && !(err instanceof TargetFailure))) {
       // Ctrl-C while waiting on the control plane: what was measured stays, marked partial.
       result.status = 'partial';

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseDuration } from './duration.js';
 import { interpolate, type InterpolationProblem } from './interpolate.js';
+import { literalCredentials } from '../redact.js';
 import { thresholdProblems } from '../thresholds.js';
 import { pricingProblems } from '../pricing.js';
 import {
@@ -168,6 +169,9 @@ export function parseTargetFile(text: string, display: string, absolute: string,
   });
 
   if (problems.length > 0) throw new ConfigError(display, sortProblems(problems));
+  // Credentials written literally (Authorization: Bearer abc, https://u:p@host/?token=...) are
+  // secrets as much as ${VAR} values are.
+  for (const target of targets) for (const credential of literalCredentials(target)) secrets.add(credential);
   return {
     file: absolute,
     origin: file.origin,
@@ -322,11 +326,22 @@ function problemOf(issue: z.core.$ZodIssue, base: FieldPath, lineOf: (p: FieldPa
     const full = [...fieldPath, key];
     return { path: full, line: lineOf(full), message: `unknown key${keys.length > 1 ? 's ' + keys.map((k) => JSON.stringify(k)).join(', ') : ''} (not part of this ${base.length ? 'target' : 'file'}'s schema; check the spelling)` };
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = `missing; ${message.replace(/^Invalid input: /, '')}`;
+  message = plainMessage(message);
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = `missing; ${message}`;
   else if ('input' in issue && issue.input !== undefined && !message.includes(' got ') && issue.code !== 'invalid_value') {
     message += `, got ${describeInput(issue.input)}`;
   }
   return { path: fieldPath, line: lineOf(fieldPath), message };
+}
+
+/** zod's built-in wording ("Invalid input: expected record, received number") in target-file words
+ *  ("expected a mapping"); the caller appends what was given. */
+function plainMessage(message: string): string {
+  const words: Record<string, string> = { record: 'a mapping', object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+  return message
+    .replace(/^Invalid input: /, '')
+    .replace(/, received \w+$/, '')
+    .replace(/^expected (record|object|array|string|number|int|boolean)$/, (_all, type: string) => `expected ${words[type]}`);
 }
 
 /** What a root-level issue of one union branch expected, in target-file words. */
@@ -339,7 +354,7 @@ function expectedOf(issue: z.core.$ZodIssue): string {
 function describeInput(input: unknown): string {
   if (typeof input === 'string') return JSON.stringify(input.length > 60 ? input.slice(0, 57) + '...' : input);
   if (input === null) return 'null';
-  if (Array.isArray(input)) return 'a list';
+  if (Array.isArray(input)) return input.length === 0 ? 'an empty list' : 'a list';
   if (typeof input === 'object') return 'a mapping';
   return String(input);
 }

@@ -35,7 +35,13 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
         connections: warm.connections,
         ...(warm.requests !== undefined ? { amount: warm.requests } : { duration: (warm.durationMs ?? 10_000) / 1000 }),
         timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
-        setupClient: (client: autocannon.Client) => clients.push(client),
+        setupClient: (client: autocannon.Client) => {
+          clients.push(client);
+          patchClient(client, options.timeoutMs, () => {
+            requests += 1;
+            countError('connection-reset');
+          });
+        },
       },
       (err) => {
         clearInterval(refresher);
@@ -66,4 +72,38 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
       });
     }, HEADER_REFRESH_MS);
   });
+}
+
+/** The parts of autocannon 8's (untyped) Client that patchClient corrects. */
+interface ClientInternals {
+  timeout?: number;
+  destroyed?: boolean;
+  conn?: NodeJS.EventEmitter;
+  pipelinedRequests?: { size(): number; clear(): void };
+  _connect?: () => void;
+}
+
+/** Two corrections to each autocannon connection:
+ *  - autocannon's timeout is whole seconds (>= 1); the target's per-request timeout is in ms;
+ *  - a connection the server closes (FIN) mid-request is reopened silently, and after a close or a
+ *    reset (RST) the lost request stays queued, so the next response would be timed from the lost
+ *    request's start. Lost requests are counted (onLost) and dropped from the queue. */
+function patchClient(client: autocannon.Client, timeoutMs: number, onLost: () => void): void {
+  const c = client as unknown as ClientInternals;
+  c.timeout = timeoutMs; // read when the client arms its timer, right after setupClient
+  const connect = c._connect;
+  if (typeof connect !== 'function' || !c.pipelinedRequests) return;
+  c._connect = function (this: ClientInternals) {
+    connect.call(this);
+    const queue = this.pipelinedRequests;
+    if (!queue) return;
+    // Prepended: autocannon's own listeners reconnect and queue the next request at once.
+    this.conn?.prependListener('end', () => {
+      if (this.destroyed) return;
+      for (let lost = queue.size(); lost > 0; lost -= 1) onLost();
+      queue.clear();
+    });
+    // autocannon reports the error itself (reqError, counted by kind above); only drop the lost request.
+    this.conn?.prependListener('error', () => queue.clear());
+  };
 }

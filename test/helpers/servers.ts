@@ -1,3 +1,7 @@
 // The one helper module for tests: real local servers (the project's emulators and small fixtures).
 // Every server listens on 127.0.0.1 with a random port and is stopped by the test's after() hook.
 export * from './http.js';
+export * from './lambda.js';
+export * from './cloud-function.js';
+export * from './kubernetes.js';
+export * from './faults.js';

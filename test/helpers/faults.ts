@@ -1,0 +1,188 @@
+// A fault-injection HTTP server: each request gets the fault its plan picks for the request's
+// number (1-based, in arrival order): 5xx answers, connection resets (RST) and closes (FIN without
+// an answer), hangs (never answers; the client's per-request timeout must fire), slow bodies
+// (headers at once, the body dribbled out) and throttling (429 + Retry-After).
+// It tallies what it did, split by fresh (Connection: close) and keep-alive requests, so a test
+// can compare the harness's errorsByKind with what really happened.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+
+export const FAULTS = ['ok', 'http5xx', 'reset', 'close', 'hang', 'slow-body', 'throttle'] as const;
+export type Fault = (typeof FAULTS)[number];
+export type Tally = Record<Fault, number>;
+
+/** Which fault the n-th request (1-based) gets. */
+export type FaultPlan = (n: number, req: http.IncomingMessage) => Fault;
+
+/** First matching rule wins: [every, fault] means every `every`-th request gets `fault`. */
+export function everyNth(...rules: Array<[number, Fault]>): FaultPlan {
+  return (n) => rules.find(([every]) => n % every === 0)?.[1] ?? 'ok';
+}
+
+export interface FaultServerOptions {
+  plan: FaultPlan;
+  /** Delay before every answer (ms). */
+  latencyMs?: number;
+  /** How long a slow body takes from headers to the last byte (ms). */
+  slowBodyMs?: number;
+}
+
+export interface FaultServer {
+  url: string;
+  port: number;
+  /** Requests received so far. */
+  readonly requests: number;
+  /** What was done, all requests. */
+  readonly tally: Tally;
+  /** What was done to fresh-connection requests (cold samples, Connection: close). */
+  readonly freshTally: Tally;
+  /** What was done to keep-alive requests (warm load). */
+  readonly keepAliveTally: Tally;
+  close(): Promise<void>;
+}
+
+const emptyTally = (): Tally => Object.fromEntries(FAULTS.map((f) => [f, 0])) as Tally;
+
+export async function startFaultServer(options: FaultServerOptions): Promise<FaultServer> {
+  let requests = 0;
+  const tally = emptyTally();
+  const freshTally = emptyTally();
+  const keepAliveTally = emptyTally();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+  const sockets = new Set<Socket>();
+
+  const server = http.createServer((req, res) => {
+    requests += 1;
+    const fault = options.plan(requests, req);
+    tally[fault] += 1;
+    (req.headers.connection === 'close' ? freshTally : keepAliveTally)[fault] += 1;
+    req.resume();
+    const answer = () => {
+      switch (fault) {
+        case 'ok':
+          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+          return;
+        case 'http5xx':
+          res.writeHead(503, { 'content-type': 'text/plain' }).end('injected 503');
+          return;
+        case 'throttle':
+          res.writeHead(429, { 'retry-after': '1', 'content-type': 'text/plain' }).end('injected 429');
+          return;
+        case 'reset':
+          req.socket.resetAndDestroy(); // RST: the client sees ECONNRESET
+          return;
+        case 'close':
+          req.socket.destroy(); // FIN without an answer: "socket hang up"
+          return;
+        case 'hang':
+          return; // never answers; closed with the server
+        case 'slow-body': {
+          const total = options.slowBodyMs ?? 200;
+          const chunks = 5;
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(chunks) });
+          let sent = 0;
+          const drip = () => {
+            if (res.destroyed) return;
+            res.write('x');
+            sent += 1;
+            if (sent === chunks) res.end();
+            else later(total / (chunks - 1), drip);
+          };
+          drip();
+          return;
+        }
+      }
+    };
+    if (options.latencyMs) later(options.latencyMs, answer);
+    else answer();
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    get requests() {
+      return requests;
+    },
+    tally,
+    freshTally,
+    keepAliveTally,
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const CLI = fileURLToPath(new URL('../../bin/coldbench.js', import.meta.url));
+
+/** Run the real CLI as a child process (asynchronously: the fixture servers live in this process).
+ *  Killed after `timeoutMs` so a hung run fails the test instead of hanging it. */
+export function runColdbench(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: options.cwd, env: { ...process.env, CI: '1', ...options.env }, timeout: options.timeoutMs ?? 50_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      (_err, stdout, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
+    );
+  });
+}
+
+/** Start the real CLI as a child process to signal it mid-run. `done` settles when it exits; the
+ *  caller kills it in an after() hook if the test fails first (kill() is safe to call twice). */
+export function spawnColdbench(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { child: ChildProcess; done: Promise<CliRun>; kill(): void } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, CI: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return {
+    child,
+    done,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Cold samples recorded so far in a report directory's checkpoint. */
+export function checkpointedColdSamples(dir: string): number {
+  const file = path.join(dir, 'checkpoint.ndjson');
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('"type":"cold-sample"')).length;
+}
+
+/** Poll until `condition()` holds; fails after `timeoutMs` (bounded in time and count). */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000, everyMs = 25): Promise<void> {
+  for (let i = 0; i < timeoutMs / everyMs; i += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
