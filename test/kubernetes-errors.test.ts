@@ -14,6 +14,12 @@ import { TargetFailure } from '../bench/errors.js';
 let kube: TestKube;
 before(async () => {
   kube = await startTestKube({ deployments: [{ name: 'web', replicas: 1 }] });
+  // The pod is a real process: on a loaded machine it may still be starting (503) for a while.
+  for (let i = 0; i < 150; i += 1) {
+    const status = await fetch(kube.deploymentUrls.web!).then((r) => r.status, () => 0);
+    if (status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 });
 after(() => kube?.close());
 
