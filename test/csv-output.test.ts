@@ -86,3 +86,9 @@ test('a phase with no sample in its histogram has empty latency cells, not zeros
   for (const column of ['min_ms', 'p50_ms', 'p99_ms', 'max_ms', 'mean_ms']) assert.equal(rows[0]![column], '', column);
   assert.equal(rows[1]!.p50_ms, '2.000', 'the warm row keeps its numbers');
 });
+
+test('summary.md shows errors by kind beside the count', async () => {
+  const { renderMarkdown } = await import('../bench/reporters/markdown.js');
+  const md = renderMarkdown(results('t'));
+  assert.match(md, /\| tokyo \| t \| http \| warm \| 3 \| 1 \(http5xx:1\) \|/);
+});

@@ -20,8 +20,9 @@ export function renderMarkdown(results: RunResults): string {
   lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|');
   for (const r of summaryRows(results)) {
     const verified = r.phase === 'cold' ? `${r.verified}/${Number(r.verified) + Number(r.not_cold) + Number(r.unverified)}` : '';
+    const errors = r.errors_by_kind ? `${r.errors} (${r.errors_by_kind})` : r.errors;
     lines.push(
-      `| ${[r.origin, r.target, r.kind, r.phase, r.samples, r.errors, r.p50_ms, r.p90_ms, r.p95_ms, r.p99_ms, r.max_ms, r.mean_ms, verified, r.throughput_rps].map(cell).join(' | ')} |`,
+      `| ${[r.origin, r.target, r.kind, r.phase, r.samples, errors, r.p50_ms, r.p90_ms, r.p95_ms, r.p99_ms, r.max_ms, r.mean_ms, verified, r.throughput_rps].map(cell).join(' | ')} |`,
     );
   }
   const failed = results.targets.filter((t) => t.status === 'failed');
