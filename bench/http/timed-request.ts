@@ -41,12 +41,14 @@ export function timedRequest(options: TimedRequestOptions): Promise<TimedRespons
   let connectAt: bigint | null = null;
   let secureAt: bigint | null = null;
   let firstByteAt: bigint | null = null;
+  let stopListening = () => {};
 
   return new Promise<TimedResponse>((resolve) => {
     let settled = false;
     const finish = (partial: Omit<TimedResponse, 'startedAtMs' | 'latencyUs' | 'timing'>) => {
       if (settled) return;
       settled = true;
+      stopListening();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       const end = nowNs();
@@ -78,10 +80,20 @@ export function timedRequest(options: TimedRequestOptions): Promise<TimedRespons
     }, options.timeoutMs);
 
     req.on('socket', (socket) => {
-      // A reused keep-alive socket emits none of these: the split stays null, as it should.
-      socket.once('lookup', () => (lookupAt = nowNs()));
-      socket.once('connect', () => (connectAt = nowNs()));
-      socket.once('secureConnect', () => (secureAt = nowNs()));
+      // A reused keep-alive socket emits none of these: the split stays null, as it should. Listen
+      // only while the socket is still connecting, and stop at the end, or every reuse adds three.
+      if (!socket.connecting) return;
+      const onLookup = () => (lookupAt = nowNs());
+      const onConnect = () => (connectAt = nowNs());
+      const onSecure = () => (secureAt = nowNs());
+      socket.once('lookup', onLookup);
+      socket.once('connect', onConnect);
+      socket.once('secureConnect', onSecure);
+      stopListening = () => {
+        socket.off('lookup', onLookup);
+        socket.off('connect', onConnect);
+        socket.off('secureConnect', onSecure);
+      };
     });
     req.on('response', (res) => {
       firstByteAt = nowNs();

@@ -1,0 +1,334 @@
+// Open-model warm load on undici: requests leave on a constant arrival schedule (warm.rate), each
+// timed from its *intended* send time (as wrk2 does), so a stalled target shows up in the tail
+// instead of being hidden by a generator that politely waits (coordinated omission).
+//
+// Connections: the undici Pool opens one only when every open one is busy, up to
+// warm.maxConnections. Requests due while all of them are busy wait in a backlog, which is only an
+// index range of the schedule (no per-request memory); they are sent late, or dropped once they have
+// waited the request timeout. scheduled = sent + dropped.
+import { performance } from 'node:perf_hooks';
+import { Pool, type Dispatcher } from 'undici';
+import type { HttpRequestSpec } from '../adapters/types.js';
+import type { WarmConfig } from '../config/schema.js';
+import { errorKindForException, errorKindForStatus, type ErrorKind } from '../errors.js';
+import { createHistogram } from '../histograms.js';
+import { PreciseWake } from './precise-wake.js';
+import { dueBy, intendedUs, latencyFromIntendedUs, scheduledTotal, sendVerdict, type Schedule } from './pacer.js';
+import type { WarmEngineResult, WarmProgress } from './warm-types.js';
+
+export interface OpenModelOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  onProgress?: WarmProgress;
+  /** A send more than this behind its intended time counts as late (default LATE_AFTER_US). */
+  lateAfterUs?: number;
+}
+
+/** A request sent more than 1 ms after its intended time is late: below that is timer granularity. */
+export const LATE_AFTER_US = 1000;
+/** For this long after a send the engine polls for the response instead of sleeping (a loopback
+ *  or LAN answer); a slower answer can bear the event loop's wake-up time. */
+const POLL_AFTER_SEND_US = 1000;
+const PROGRESS_EVERY_MS = 1000;
+/** Pre-warm: at most this many sequential probe requests, within this time. */
+const PREWARM_PROBES = 20;
+const PREWARM_BUDGET_MS = 500;
+const PAUSE_ALLOWANCE_US = 5000;
+/** How often long phases refresh short-lived credentials (ID tokens last an hour). */
+const HEADER_REFRESH_MS = 10 * 60_000;
+
+export function runOpenModel(
+  request: HttpRequestSpec,
+  warm: WarmConfig,
+  options: OpenModelOptions,
+): Promise<WarmEngineResult> {
+  if (warm.rate === undefined) throw new RangeError('warm.rate: the open model needs a rate (requests per second)');
+  if (!Number.isInteger(warm.maxConnections) || warm.maxConnections < 1) {
+    throw new RangeError(`warm.maxConnections: expected a positive integer, got ${String(warm.maxConnections)}`);
+  }
+  const schedule: Schedule = { rate: warm.rate, total: scheduledTotal(warm.rate, warm) };
+  return new OpenModelRun(request, warm.maxConnections, schedule, options).start();
+}
+
+class OpenModelRun {
+  private readonly histogram = createHistogram();
+  private readonly errorsByKind: Partial<Record<ErrorKind, number>> = {};
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly method: Dispatcher.HttpMethod;
+  private headers: Record<string, string>;
+  private readonly lateAfterUs: number;
+  private readonly timeoutUs: number;
+
+  private t0 = 0;
+  /** Schedule entries taken so far (sent or dropped); [taken, dueBy(now)) is the backlog. */
+  private taken = 0;
+  private sent = 0;
+  private late = 0;
+  private dropped = 0;
+  private completed = 0;
+  private inFlight = 0;
+  private openConnections = 0;
+  private peakConnections = 0;
+  private lastCompletionUs = 0;
+  private lastSendUs = 0;
+  private lastProgressMs = 0;
+  private finished = false;
+  /** Wakes the tick at the next intended send (sub-millisecond, without spinning a core). */
+  private readonly wake = new PreciseWake();
+  private refresher: NodeJS.Timeout | null = null;
+  private resolve: (result: WarmEngineResult) => void = () => {};
+
+  constructor(
+    private readonly request: HttpRequestSpec,
+    private readonly maxConnections: number,
+    private readonly schedule: Schedule,
+    private readonly options: OpenModelOptions,
+  ) {
+    const url = new URL(request.url);
+    this.path = `${url.pathname}${url.search}`;
+    this.method = request.method.toUpperCase() as Dispatcher.HttpMethod;
+    this.headers = { ...request.headers };
+    this.lateAfterUs = options.lateAfterUs ?? LATE_AFTER_US;
+    this.timeoutUs = options.timeoutMs * 1000;
+    this.pool = new Pool(url.origin, {
+      connections: maxConnections,
+      pipelining: 1,
+      connectTimeout: options.timeoutMs,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    this.pool.on('connect', () => {
+      this.openConnections += 1;
+      if (this.openConnections > this.peakConnections) this.peakConnections = this.openConnections;
+    });
+    this.pool.on('disconnect', () => (this.openConnections -= 1));
+  }
+
+  async start(): Promise<WarmEngineResult> {
+    const done = new Promise<WarmEngineResult>((resolve) => (this.resolve = resolve));
+    if (this.options.signal.aborted || this.schedule.total === 0) {
+      this.finish();
+      return done;
+    }
+    // Listening from here on: an abort during the pre-warm destroys the pool, which ends it too.
+    this.options.signal.addEventListener('abort', this.onAbort, { once: true });
+    await this.wake.start();
+    await this.prewarm();
+    if (this.finished) return done;
+    const refresh = this.request.refreshHeaders;
+    if (refresh) {
+      this.refresher = setInterval(() => {
+        refresh().then((headers) => (this.headers = { ...this.headers, ...headers }), () => {});
+      }, HEADER_REFRESH_MS);
+      this.refresher.unref();
+    }
+    this.t0 = performance.now();
+    this.tick();
+    return done;
+  }
+
+  private readonly onAbort = () => this.finish();
+
+  /** Untimed, before the schedule starts (wrk too connects before it measures): a few sequential
+   *  requests warm our own code paths and estimate the latency, then the connections the schedule
+   *  will likely need are opened together. Otherwise the first
+   *  milliseconds of every run would time TCP handshakes and JIT compilation instead of the target. */
+  private async prewarm(): Promise<void> {
+    const latenciesUs: number[] = [];
+    const until = performance.now() + PREWARM_BUDGET_MS;
+    while (latenciesUs.length < PREWARM_PROBES && performance.now() < until && !this.finished) {
+      const us = await this.untimedRequest();
+      if (us === null) return; // the target fails: the measured run will count how
+      latenciesUs.push(us);
+    }
+    latenciesUs.sort((a, b) => a - b);
+    const medianUs = latenciesUs[Math.floor(latenciesUs.length / 2)] ?? 0;
+    // Enough for twice the expected concurrency, and for the requests of a 5 ms pause of our own
+    // process (a scheduler time slice on a busy machine) without opening connections mid-run.
+    const concurrency = Math.ceil(((this.schedule.rate * medianUs) / 1e6) * 2) + 1;
+    const wanted = Math.max(concurrency, Math.ceil((this.schedule.rate * PAUSE_ALLOWANCE_US) / 1e6));
+    const connections = Math.min(this.maxConnections, wanted);
+    if (connections > 1 && !this.finished) {
+      await Promise.all(Array.from({ length: connections }, () => this.untimedRequest()));
+    }
+  }
+
+  /** One request outside the measurement: its latency in microseconds, or null if it failed. */
+  private untimedRequest(): Promise<number | null> {
+    const startedAt = performance.now();
+    return new Promise((resolve) => {
+      this.pool.dispatch(
+        { path: this.path, method: this.method, headers: this.headers, body: this.request.body ?? null },
+        new CallbackHandler((status, error) =>
+          resolve(error === null && errorKindForStatus(status ?? 0) === null ? (performance.now() - startedAt) * 1000 : null),
+        ),
+      );
+    });
+  }
+
+  private elapsedUs(): number {
+    return (performance.now() - this.t0) * 1000;
+  }
+
+  /** Timer callback: take what is due, then sleep until the next intended send or backlog deadline. */
+  private readonly tick = () => {
+    if (this.finished) return;
+    const nowUs = this.elapsedUs();
+    const due = this.drain(nowUs);
+    this.reportProgress(nowUs);
+    if (this.isDone()) return this.finish();
+
+    let waitUs = Number.POSITIVE_INFINITY;
+    if (due < this.schedule.total) waitUs = intendedUs(due, this.schedule.rate) - nowUs;
+    // A backlog entry is dropped at its deadline even if no connection frees up before it.
+    if (this.taken < due) waitUs = Math.min(waitUs, intendedUs(this.taken, this.schedule.rate) + this.timeoutUs - nowUs);
+    // Shortly after a send, poll instead of sleeping: a sleeping event loop takes tens of
+    // microseconds to wake for the response, which would add to every fast latency.
+    if (this.inFlight > 0 && nowUs - this.lastSendUs < POLL_AFTER_SEND_US) this.wake.soon(this.tick);
+    else if (waitUs !== Number.POSITIVE_INFINITY) this.wake.at(this.t0 + (nowUs + waitUs) / 1000, this.tick);
+    // else: only in-flight requests are left, and their completions finish the run
+  };
+
+  /** Send (or drop) every due request a free connection allows; returns dueBy(now). */
+  private drain(nowUs: number): number {
+    const due = dueBy(nowUs, this.schedule);
+    while (this.taken < due) {
+      const intendedAtUs = intendedUs(this.taken, this.schedule.rate);
+      const verdict = sendVerdict(intendedAtUs, nowUs, this.lateAfterUs, this.timeoutUs);
+      if (verdict === 'drop') {
+        this.dropped += 1;
+        this.taken += 1;
+        continue;
+      }
+      if (this.inFlight >= this.maxConnections) break;
+      if (verdict === 'late') this.late += 1;
+      this.taken += 1;
+      this.lastSendUs = nowUs;
+      this.send(intendedAtUs);
+    }
+    return due;
+  }
+
+  private send(intendedAtUs: number): void {
+    this.sent += 1;
+    this.inFlight += 1;
+    const handler = new ResponseHandler(this, intendedAtUs);
+    this.pool.dispatch(
+      { path: this.path, method: this.method, headers: this.headers, body: this.request.body ?? null },
+      handler,
+    );
+  }
+
+  /** Called once per sent request. */
+  complete(intendedAtUs: number, status: number | null, error: unknown): void {
+    if (this.finished) return;
+    const nowUs = this.elapsedUs();
+    this.inFlight -= 1;
+    this.completed += 1;
+    this.lastCompletionUs = nowUs;
+    if (error !== null) this.countError(errorKindForException(error));
+    else {
+      const kind = errorKindForStatus(status ?? 0);
+      if (kind) this.countError(kind);
+      else this.histogram.record(latencyFromIntendedUs(intendedAtUs, nowUs));
+    }
+    // A freed connection serves the backlog at once rather than at the next tick.
+    if (this.taken < this.schedule.total && intendedUs(this.taken, this.schedule.rate) <= nowUs) this.drain(nowUs);
+    if (this.isDone()) this.finish();
+  }
+
+  private countError(kind: ErrorKind): void {
+    this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
+  }
+
+  private isDone(): boolean {
+    return this.taken >= this.schedule.total && this.inFlight === 0;
+  }
+
+  private reportProgress(nowUs: number): void {
+    const onProgress = this.options.onProgress;
+    if (!onProgress) return;
+    const elapsedMs = nowUs / 1000;
+    if (elapsedMs - this.lastProgressMs < PROGRESS_EVERY_MS) return;
+    this.lastProgressMs = elapsedMs;
+    onProgress(this.completed, Math.round(elapsedMs));
+  }
+
+  /** Resolve with what was measured (also on abort: in-flight requests are then not counted). */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.wake.close();
+    if (this.refresher) clearInterval(this.refresher);
+    this.options.signal.removeEventListener('abort', this.onAbort);
+    const durationUs = Math.round(this.t0 === 0 ? 0 : this.inFlight === 0 ? this.lastCompletionUs : this.elapsedUs());
+    const result: WarmEngineResult = {
+      model: 'open',
+      histogram: this.histogram,
+      requests: this.completed,
+      durationUs,
+      errorsByKind: this.errorsByKind,
+      connections: this.peakConnections,
+      rate: this.schedule.rate,
+      // On abort the schedule stops where it was: what was taken so far, so scheduled = sent + dropped.
+      scheduled: this.taken,
+      sent: this.sent,
+      late: this.late,
+      dropped: this.dropped,
+    };
+    // Sockets go before the promise settles, so a caller that stops its server next finds none open.
+    this.pool.destroy().catch(() => {}).finally(() => this.resolve(result));
+  }
+}
+
+/** undici dispatch handler of one request: keeps the status, discards the body, reports the end once. */
+abstract class OneShotHandler implements Dispatcher.DispatchHandler {
+  private status: number | null = null;
+  private done = false;
+
+  onRequestStart(): void {}
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.status = statusCode;
+  }
+
+  onResponseData(): void {}
+
+  onResponseEnd(): void {
+    if (this.done) return;
+    this.done = true;
+    this.settle(this.status, null);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.settle(this.status, error);
+  }
+
+  protected abstract settle(status: number | null, error: Error | null): void;
+}
+
+class ResponseHandler extends OneShotHandler {
+  constructor(
+    private readonly run: OpenModelRun,
+    private readonly intendedAtUs: number,
+  ) {
+    super();
+  }
+
+  protected settle(status: number | null, error: Error | null): void {
+    this.run.complete(this.intendedAtUs, status, error);
+  }
+}
+
+class CallbackHandler extends OneShotHandler {
+  constructor(private readonly callback: (status: number | null, error: Error | null) => void) {
+    super();
+  }
+
+  protected settle(status: number | null, error: Error | null): void {
+    this.callback(status, error);
+  }
+}
