@@ -139,8 +139,10 @@ function evaluateOne(threshold: ParsedThreshold, target: TargetResult, explicit:
       const summary = target.phases[phase]?.summary;
       if (!summary) continue;
       measured = true;
-      errors += summary.errors;
-      attempts += summary.count + summary.errors;
+      // An open-model request dropped because it could not be sent in time is a failed request too.
+      const dropped = phase === 'warm' ? (target.phases.warm?.dropped ?? 0) : 0;
+      errors += summary.errors + dropped;
+      attempts += summary.count + summary.errors + dropped;
     }
     if (!measured || attempts === 0) {
       if (!measured && !explicit) return null;

@@ -119,3 +119,13 @@ test('valid thresholds pass the loader and reach the run config', () => {
   assert.deepEqual(config.thresholds, ['errors.rate < 1%']);
   assert.deepEqual(config.targets[0]!.thresholds, ['warm.p99 <= 120ms']);
 });
+
+test('errors.rate counts open-model requests dropped from the schedule as failed', () => {
+  const run = fixtureRun([{ name: 'open', warm: Array.from({ length: 90 }, () => 1000) }]);
+  const warm = run.targets[0]!.phases.warm!;
+  Object.assign(warm, { model: 'open', rate: 100, scheduled: 100, sent: 90, late: 3, dropped: 10 });
+  const [result] = evaluateThresholds(run, ['warm.errors.rate < 5%'], new Map());
+  assert.equal(result?.passed, false);
+  assert.equal(result?.actual, 10);
+  assert.match(result?.message ?? '', /\(10 of 100\)/);
+});

@@ -10,6 +10,7 @@ export const SUMMARY_COLUMNS = [
 ] as const;
 const SUMMARY_EXTRA = [
   'status', 'verified', 'not_cold', 'unverified', 'strategy', 'model', 'requests', 'throughput_rps', 'errors_by_kind',
+  'rate', 'scheduled', 'sent', 'late', 'dropped',
   'cost_per_1m_requests_estimate', 'cost_per_cold_start_estimate', 'cost_currency', 'cost_prices_date',
 ] as const;
 
@@ -54,6 +55,12 @@ export function summaryRows(results: RunResults): Record<string, string | number
         requests: 'requests' in p ? p.requests : s.count + s.errors,
         throughput_rps: 'throughputRps' in p ? p.throughputRps : null,
         errors_by_kind: errorsText(p.errorsByKind),
+        // Open model only: the schedule's accounting (scheduled = sent + dropped).
+        rate: 'rate' in p ? (p.rate ?? null) : null,
+        scheduled: 'scheduled' in p ? (p.scheduled ?? null) : null,
+        sent: 'sent' in p ? (p.sent ?? null) : null,
+        late: 'late' in p ? (p.late ?? null) : null,
+        dropped: 'dropped' in p ? (p.dropped ?? null) : null,
         // Cost is per target; it goes on the phase it describes.
         cost_per_1m_requests_estimate: phase === 'warm' ? (t.cost?.per1MRequests ?? null) : null,
         cost_per_cold_start_estimate: phase === 'cold' ? (t.cost?.perColdStart ?? null) : null,

@@ -351,6 +351,7 @@
         var errs = Object.keys(warm.errorsByKind || {}).filter(function (k) { return warm.errorsByKind[k] > 0; })
           .map(function (k) { return k + ' ' + warm.errorsByKind[k]; });
         var line = 'Warm: ' + warm.requests + ' requests in ' + (warm.durationUs / 1e6).toFixed(1) + ' s, ' + warm.throughputRps.toFixed(1) + ' req/s' + (errs.length ? ', errors: ' + errs.join(', ') : ', no errors');
+        if (warm.model === 'open') line += '; open model at ' + warm.rate + ' req/s: ' + warm.scheduled + ' scheduled, ' + warm.sent + ' sent (' + warm.late + ' late), ' + warm.dropped + ' dropped';
         if (warm.dropped) line += ', ' + warm.dropped + ' sends dropped';
         if (warm.late) line += ', ' + warm.late + ' sent late';
         section.appendChild(el('p', { className: 'facts', text: line }));

@@ -25,6 +25,15 @@ export function renderMarkdown(results: RunResults): string {
       `| ${[r.origin, r.target, r.kind, r.phase, r.samples, errors, r.p50_ms, r.p90_ms, r.p95_ms, r.p99_ms, r.max_ms, r.mean_ms, verified, r.throughput_rps].map(cell).join(' | ')} |`,
     );
   }
+  const open = results.targets.filter((t) => t.phases.warm?.model === 'open');
+  if (open.length > 0) {
+    lines.push('');
+    lines.push('Open model (latency from the intended send time): ');
+    for (const t of open) {
+      const w = t.phases.warm!;
+      lines.push(`- ${cell(t.name)} at ${w.rate} req/s: ${w.scheduled} scheduled, ${w.sent} sent (${w.late} late), ${w.dropped} dropped`);
+    }
+  }
   const failed = results.targets.filter((t) => t.status === 'failed');
   if (failed.length > 0) {
     lines.push('');
