@@ -11,27 +11,18 @@ import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.js';
+import { durationMs, portOption } from './options.js';
 import { stopChildProcess } from './process.js';
 import type { EmulatorStarter, RunningEmulator } from './types.js';
 
 const INSTANCE_SCRIPT = fileURLToPath(new URL('./runtime/http-instance.mjs', import.meta.url));
 
-const durationOption = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  try {
-    return parseDuration(v);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return z.NEVER;
-  }
-});
-
 const serviceSchema = z.strictObject({
   name: z.string().min(1),
-  port: z.int().min(0).max(65535).default(0),
-  idle: durationOption.default(2000),
-  initDelay: durationOption.default(0),
-  latency: durationOption.default(0),
+  port: portOption.default(0),
+  idle: durationMs.default(2000),
+  initDelay: durationMs.default(0),
+  latency: durationMs.default(0),
   alwaysOn: z.boolean().default(false),
 });
 const optionsSchema = z.strictObject({ services: z.array(serviceSchema).min(1) });

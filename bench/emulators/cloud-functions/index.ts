@@ -19,7 +19,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseDuration } from '../../config/duration.js';
+import { durationMs, portOption } from '../options.js';
 import type { EmulatorContext, EmulatorStarter, RunningEmulator } from '../types.js';
 import { createApiServer } from './api-server.js';
 import { FunctionFront, type FunctionStats } from './front.js';
@@ -29,15 +29,8 @@ import { TokenAuthority } from './tokens.js';
 
 export const DEMO_FUNCTION_SOURCE = fileURLToPath(new URL('./functions/hello.mjs', import.meta.url));
 
-const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  try {
-    return parseDuration(value);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    return z.NEVER;
-  }
-});
-const port = z.int().min(0).max(65535);
+const duration = durationMs;
+const port = portOption;
 
 const functionSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { error: 'expected a function id (lower-case letters, digits, hyphens)' }),

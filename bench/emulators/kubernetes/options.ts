@@ -1,12 +1,11 @@
 // Options of the kubernetes emulator (`emulators: { kubernetes: {...} }` in a target file, or passed
 // directly by tests). Validated with zod; a bad option throws an Error naming its path.
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from '../../config/duration.js';
+import { parseDuration } from '../../config/duration.js';
+import { durationInput, portOption } from '../options.js';
 
-const duration = z.union([z.string().regex(DURATION_PATTERN, { error: 'expected a duration like 500ms or 2s' }), z.number().nonnegative()], {
-  error: 'expected a duration like 500ms or 2s',
-});
-const port = z.int({ error: 'expected a port number' }).min(0).max(65535);
+const duration = durationInput;
+const port = portOption;
 const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lower-case DNS label like "hello"' });
 
 const podTemplate = {

@@ -27,16 +27,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseDuration, DURATION_PATTERN } from '../../config/duration.js';
+import { parseDuration } from '../../config/duration.js';
+import { durationInput, portOption } from '../options.js';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
 import { EmulatedFunction, type EmulatorSettings, type FunctionSpec } from './function.js';
 import { createLambdaApiServer } from './server.js';
 
 export const DEMO_FUNCTIONS_DIR = fileURLToPath(new URL('./functions/', import.meta.url));
 
-const duration = z.union([z.string().regex(DURATION_PATTERN, { error: 'expected a duration like 300ms or 60s' }), z.number().nonnegative()], {
-  error: 'expected a duration like 300ms or 60s',
-});
+const duration = durationInput;
 
 const functionSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, { error: 'expected a function name of letters, digits, - and _' }),
@@ -52,7 +51,7 @@ const functionSchema = z.strictObject({
 });
 
 const optionsSchema = z.strictObject({
-  port: z.int().min(0).max(65535).optional(),
+  port: portOption.optional(),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region like us-east-1' }).optional(),
   accountId: z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit account id' }).optional(),
   functionsDir: z.string().min(1).optional(),
