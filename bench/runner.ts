@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadAdapterFactory } from './adapters/registry.js';
 import type { Adapter, AdapterContext } from './adapters/types.js';
 import { Checkpoint } from './checkpoint.js';
+import { estimateCost } from './cost.js';
 import type { RunConfig, TargetConfig } from './config/schema.js';
 import { EXIT, Interrupted, messageOf, TargetFailure } from './errors.js';
 import { loadEmulator, type EmulatorName } from './emulators/registry.js';
@@ -20,6 +21,7 @@ import { redactDeep, redactHeaders } from './redact.js';
 import { writeReports } from './reporters/index.js';
 import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type RunResults, type TargetResult } from './results/types.js';
 import { closeKeepAliveAgents } from './http/timed-request.js';
+import { evaluateThresholds } from './thresholds.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface RunOptions {
@@ -99,7 +101,7 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
     targets,
     thresholds: [],
   };
-  await attachCostsAndThresholds(results, config);
+  attachCostsAndThresholds(results, config);
   // Strings redacted before rendering too: a renderer's escaping (HTML, CSV) must not hide a secret from the text scrub.
   await writeReports(redactDeep(results, config.secrets), dir, config.secrets);
   checkpoint.close();
@@ -237,17 +239,11 @@ export function describeColdPhase(phase: ColdPhaseResult): string {
   return `${phase.samples.length} samples, ${phase.verified} verified cold, p50 ${(s.p50Us / 1000).toFixed(1)} ms, max ${(s.maxUs / 1000).toFixed(1)} ms${errors}`;
 }
 
-/** Cost estimates and thresholds, when their modules are present. */
-async function attachCostsAndThresholds(results: RunResults, config: RunConfig): Promise<void> {
+/** Cost estimates (per target, with its pricing overrides) and every threshold's verdict. */
+function attachCostsAndThresholds(results: RunResults, config: RunConfig): void {
+  const byName = new Map(config.targets.map((t) => [t.name, t]));
+  for (const t of results.targets) t.cost = estimateCost(t, { ...config.pricing, ...byName.get(t.name)?.pricing });
   const perTarget = new Map(config.targets.map((t) => [t.name, t.thresholds]));
-  const pricingOf = new Map(config.targets.map((t) => [t.name, { ...config.pricing, ...t.pricing }]));
-  try {
-    const { estimateCost } = await import('./cost.js');
-    for (const t of results.targets) t.cost = estimateCost(t, pricingOf.get(t.name) ?? {});
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-  }
-  const { evaluateThresholds } = await import('./thresholds.js');
   results.thresholds = evaluateThresholds(results, config.thresholds, perTarget);
 }
 
