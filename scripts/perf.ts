@@ -23,7 +23,6 @@ import {
   parseWrkLatency,
   run,
   startPerfServer,
-  type PerfServer,
 } from './perf-tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -13,14 +13,14 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { RunResults } from '../bench/results/types.js';
 import { pendingChanges } from '../bench/journal.js';
+import { listenOnLoopback } from './helpers/servers.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve('bin/coldbench.js');
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  const port = await listenOnLoopback(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }

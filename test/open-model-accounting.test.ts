@@ -3,10 +3,10 @@
 // dropped), errors by kind, and abort.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import type { WarmConfig } from '../bench/config/schema.js';
 import { runOpenModel } from '../bench/phases/open-model.js';
+import { listenOnLoopback } from './helpers/servers.js';
 
 const servers: http.Server[] = [];
 
@@ -14,8 +14,7 @@ const servers: http.Server[] = [];
 async function serve(handler: http.RequestListener): Promise<string> {
   const server = http.createServer(handler);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return `http://127.0.0.1:${await listenOnLoopback(server)}/`;
 }
 
 after(() => {

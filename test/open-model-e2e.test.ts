@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +12,7 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { SAMPLE_COLUMNS } from '../bench/reporters/csv.js';
 import type { RunResults } from '../bench/results/types.js';
+import { listenOnLoopback } from './helpers/servers.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve('bin/coldbench.js');
@@ -23,8 +23,7 @@ let dir = '';
 
 before(async () => {
   server = http.createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  url = `http://127.0.0.1:${await listenOnLoopback(server)}/`;
   dir = mkdtempSync(path.join(tmpdir(), 'coldbench-open-e2e-'));
 });
 

@@ -2,10 +2,10 @@
 // (maximum and the count of slow requests), which a closed-loop generator would hide.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runOpenModel } from '../bench/phases/open-model.js';
 import type { WarmConfig } from '../bench/config/schema.js';
+import { listenOnLoopback } from './helpers/servers.js';
 
 const STALL_MS = 400;
 const STALL_AT_REQUEST = 150; // after the engine's untimed pre-warm requests (at most ~25)
@@ -25,8 +25,7 @@ describe('open model: a target that stalls once', () => {
       if (left > 0) setTimeout(() => res.end('ok'), left);
       else res.end('ok');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    url = `http://127.0.0.1:${await listenOnLoopback(server)}/`;
   });
 
   after(() => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TimingSplit } from '../bench/adapters/types.js';
 import { closeKeepAliveAgents, timedRequest } from '../bench/http/timed-request.js';
+import { listenOnLoopback } from './helpers/servers.js';
 
 function assertAddsUp(timing: TimingSplit | undefined): TimingSplit {
   assert.ok(timing, 'a timing split is present');
@@ -31,8 +32,7 @@ describe('timing split over http', () => {
 
   before(async () => {
     server = http.createServer((_req, res) => res.end('ok'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    port = await listenOnLoopback(server);
   });
 
   after(() => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { listenOnLoopback } from './http.js';
 
 export const FAULTS = ['ok', 'http5xx', 'reset', 'close', 'hang', 'slow-body', 'throttle'] as const;
 export type Fault = (typeof FAULTS)[number];
@@ -111,9 +112,7 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/`,
     port,

@@ -1,6 +1,7 @@
 // Plain HTTP fixtures for tests: emulated services (real instance processes) and small servers
 // with exactly known behaviour.
 import http from 'node:http';
+import type net from 'node:net';
 import { startHttpService, type HttpService, type HttpServiceOptions } from '../../bench/emulators/http-services.js';
 
 export { startHttpService, type HttpService, type HttpServiceOptions };
@@ -23,6 +24,15 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
+/** Listen on a random loopback port (tests talk only to 127.0.0.1); resolves with the port. */
+export async function listenOnLoopback(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
 /** A server whose handler is given by the test. */
 export async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<FixtureServer> {
   let requests = 0;
@@ -30,9 +40,7 @@ export async function startServer(handler: (req: http.IncomingMessage, res: http
     requests += 1;
     handler(req, res, requests);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
