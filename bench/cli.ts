@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InputError, messageOf } from './errors.js';
+import { redactText } from './redact.js';
 import { TOOL_VERSION } from './version.js';
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,6 +20,9 @@ function displayPath(p: string): string {
 let debug = process.argv.includes('--debug');
 if (debug) process.env.COLDBENCH_DEBUG = '1';
 
+/** Secrets of the loaded target file: even a last-resort error message must not print them. */
+let knownSecrets: ReadonlySet<string> = new Set();
+
 function fail(err: unknown): never {
   if (err instanceof InputError) {
     // One line per problem, each prefixed, so every line greps and reads on its own.
@@ -26,7 +30,7 @@ function fail(err: unknown): never {
     if (debug) console.error(err);
     process.exit(EXIT.badInput);
   }
-  process.stderr.write(`coldbench: internal error: ${messageOf(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  process.stderr.write(`coldbench: internal error: ${redactText(messageOf(err), knownSecrets)}${debug ? '' : ' (run with --debug for details)'}\n`);
   if (debug) console.error(err);
   process.exit(EXIT.runFailed);
 }
@@ -37,6 +41,7 @@ async function runCommand(file: string | undefined, opts: { out?: string; origin
   const { createProgress } = await import('./progress.js');
   const targetFile = path.resolve(file ?? DEFAULT_TARGET_FILE);
   const config = loadTargetFile(targetFile);
+  knownSecrets = config.secrets;
   const { redactingProgress } = await import('./redact.js');
   const progress = redactingProgress(createProgress(process.stderr, opts.quiet), config.secrets);
 
