@@ -101,3 +101,14 @@ test('rate and connections together are refused (two load models)', () => {
   const lines = problemsOf('targets:\n  - name: a\n    kind: http\n    url: http://127.0.0.1/\n    warm: { rate: 100, connections: 2 }\n');
   assert.match(lines[0] ?? '', /targets\[0\]\.warm\.rate: set either rate \(open model\) or connections/);
 });
+
+test('the example target files validate (the cloud example with its ${API_TOKEN} set)', async () => {
+  const { loadTargetFile } = await import('../bench/config/load.js');
+  const cloud = loadTargetFile('targets/example-cloud.yaml', { API_TOKEN: 'token-for-the-test' });
+  assert.deepEqual(cloud.targets.map((t) => t.kind), ['http', 'lambda', 'cloud-function', 'knative', 'kubernetes']);
+  const rated = cloud.targets[4]!;
+  assert.equal(rated.warm?.rate, 200);
+  assert.equal(rated.warm?.connections, 4, 'a target with rate does not inherit the default connections');
+  const local = loadTargetFile('targets/local.yaml', {});
+  assert.ok(local.targets.length >= 7);
+});
