@@ -26,6 +26,7 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
   const startNs = process.hrtime.bigint();
   // autocannon notices a finished `amount` only on its next one-second tick: throughput is
   // computed up to the last answer, not up to the callback.
+  const byCount = warm.requests !== undefined;
   let lastAnswerNs = startNs;
 
   return new Promise<WarmEngineResult>((resolve, reject) => {
@@ -36,13 +37,13 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
         headers: request.headers,
         body: request.body,
         connections: warm.connections,
-        ...(warm.requests !== undefined ? { amount: warm.requests } : { duration: (warm.durationMs ?? 10_000) / 1000 }),
+        ...(byCount ? { amount: warm.requests } : { duration: (warm.durationMs ?? 10_000) / 1000 }),
         timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
         setupClient: (client: autocannon.Client) => {
           clients.push(client);
           patchClient(client, options.timeoutMs, () => {
             requests += 1;
-            lastAnswerNs = process.hrtime.bigint();
+            if (byCount) lastAnswerNs = process.hrtime.bigint();
             countError('connection-reset');
           });
         },
@@ -52,20 +53,20 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
         clearInterval(ticker);
         options.signal.removeEventListener('abort', onAbort);
         if (err) return reject(err);
-        const durationUs = Number(((warm.requests !== undefined ? lastAnswerNs : process.hrtime.bigint()) - startNs) / 1000n);
+        const durationUs = Number(((byCount ? lastAnswerNs : process.hrtime.bigint()) - startNs) / 1000n);
         resolve({ model: 'closed', histogram, requests, durationUs, errorsByKind, connections: warm.connections });
       },
     );
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
       requests += 1;
-      lastAnswerNs = process.hrtime.bigint();
+      if (byCount) lastAnswerNs = process.hrtime.bigint();
       const kind = errorKindForStatus(statusCode);
       if (kind) countError(kind);
       else histogram.record(responseTimeMs * 1000);
     });
     instance.on('reqError', (err: unknown) => {
       requests += 1;
-      lastAnswerNs = process.hrtime.bigint();
+      if (byCount) lastAnswerNs = process.hrtime.bigint();
       const message = err instanceof Error ? err.message : '';
       countError(message === 'request timed out' ? 'timeout' : errorKindForException(err));
     });
