@@ -65,28 +65,6 @@ export function literalCredentials(target: { headers?: Record<string, string> })
   return out.filter((s) => s.length >= MIN_SECRET_LENGTH);
 }
 
-/** A URL with its credentials replaced (user:password@ and credential query parameters). */
-export function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
-  let changed = false;
-  if (parsed.password) {
-    parsed.password = 'redacted';
-    changed = true;
-  }
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (CREDENTIAL_PARAM.test(name)) {
-      parsed.searchParams.set(name, 'redacted');
-      changed = true;
-    }
-  }
-  return changed ? parsed.toString() : url;
-}
-
 /** Shorter values are not treated as credentials; replacing them would shred the output. */
 const MIN_SECRET_LENGTH = 4;
 

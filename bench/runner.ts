@@ -17,7 +17,7 @@ import { fileJournal, type Journal } from './journal.js';
 import { runColdPhase, summariseColdSamples } from './phases/cold.js';
 import { runWarmPhase } from './phases/warm.js';
 import type { Progress } from './progress.js';
-import { redactDeep, redactHeaders } from './redact.js';
+import { redactHeaders } from './redact.js';
 import { writeReports } from './reporters/index.js';
 import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type RunResults, type TargetResult } from './results/types.js';
 import { closeKeepAliveAgents } from './http/timed-request.js';
@@ -102,8 +102,7 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
     thresholds: [],
   };
   attachCostsAndThresholds(results, config);
-  // Strings redacted before rendering too: a renderer's escaping (HTML, CSV) must not hide a secret from the text scrub.
-  await writeReports(redactDeep(results, config.secrets), dir, config.secrets);
+  await writeReports(results, dir, config.secrets);
   checkpoint.close();
 
   let exitCode: number = EXIT.ok;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, parseDuration } from '../bench/config/duration.js';
+import { parseDuration } from '../bench/config/duration.js';
 
 test('durations in ms, s, m, h and bare milliseconds', () => {
   assert.equal(parseDuration('500ms'), 500);
@@ -18,10 +18,4 @@ test('bad durations name the value', () => {
   assert.throws(() => parseDuration('10'), /got "10"/);
   assert.throws(() => parseDuration(-1), /non-negative/);
   assert.throws(() => parseDuration(Number.NaN), /non-negative/);
-});
-
-test('durations format back for display', () => {
-  assert.equal(formatDuration(120_000), '2m');
-  assert.equal(formatDuration(1500), '1.5s');
-  assert.equal(formatDuration(250), '250ms');
 });

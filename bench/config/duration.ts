@@ -15,10 +15,3 @@ export function parseDuration(value: string | number): number {
   const unit = match[2] as keyof typeof UNIT_MS;
   return Math.round(amount * UNIT_MS[unit]);
 }
-
-/** "1.5s", "250ms", "2m" for display. */
-export function formatDuration(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms >= 1000) return `${+(ms / 1000).toFixed(3)}s`;
-  return `${+ms.toFixed(3)}ms`;
-}

@@ -1,22 +1,15 @@
-// What a warm engine (closed model on autocannon, open model on undici, SDK invoke loop) returns.
-import type { ErrorKind } from '../errors.js';
+// What a warm engine (closed model on autocannon, open model on undici, SDK invoke loop) returns:
+// the warm phase's results.json fields, with the live histogram instead of its encoding.
 import type { LatencyHistogram } from '../histograms.js';
+import type { WarmPhaseResult } from '../results/types.js';
 
-export interface WarmEngineResult {
-  model: 'closed' | 'open' | 'invoke';
+export type WarmEngineResult = Pick<
+  WarmPhaseResult,
+  'model' | 'requests' | 'durationUs' | 'errorsByKind' | 'connections' | 'rate' | 'scheduled' | 'sent' | 'late' | 'dropped'
+> & {
   /** Successful responses only; errors are counted in errorsByKind. */
   histogram: LatencyHistogram;
-  /** Calls that completed (successfully or not). */
-  requests: number;
-  durationUs: number;
-  errorsByKind: Partial<Record<ErrorKind, number>>;
-  connections?: number;
-  rate?: number;
-  scheduled?: number;
-  sent?: number;
-  late?: number;
-  dropped?: number;
-}
+};
 
 export interface WarmProgress {
   (done: number, elapsedMs: number): void;
