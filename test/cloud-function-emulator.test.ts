@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GoogleAuth } from 'google-auth-library';
 import { createAuth, createFunctionsClient, ENV_MASK, updateEnvironment, type FunctionServiceClient } from '../bench/adapters/cloud-function-client.js';
-import { parseCloudFunctionsOptions } from '../bench/emulators/cloud-functions/index.js';
+import { parseCloudFunctionsOptions } from '../platforms/cloud-functions/index.js';
 import { pidOfInstance, processAlive, startCloudFunctionsForTest, TEST_REGION, type CloudFunctionsEmulator } from './helpers/servers.js';
 
 let emulator: CloudFunctionsEmulator;

@@ -5,8 +5,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processAlive, startTestKube, type TestKube } from './helpers/servers.js';
-import { startKubeEmulator, parseKubeEmulatorOptions } from '../bench/emulators/kubernetes/index.js';
-import { startKubernetesEmulator } from '../bench/emulators/kubernetes/index.js';
+import { startKubeEmulator, parseKubeEmulatorOptions } from '../platforms/kubernetes/index.js';
+import { startKubernetesEmulator } from '../platforms/kubernetes/index.js';
 
 const started: TestKube[] = [];
 after(async () => {

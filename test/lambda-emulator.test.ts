@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { createLambdaClient } from '../bench/adapters/lambda-client.js';
 import { parseReport } from '../bench/adapters/lambda-report.js';
-import { parseLambdaEmulatorOptions } from '../bench/emulators/lambda/index.js';
+import { parseLambdaEmulatorOptions } from '../platforms/lambda/index.js';
 import { processAlive, startLambdaForTest, startLocalLambda, type LocalLambda } from './helpers/servers.js';
 
 let lambda: LocalLambda;

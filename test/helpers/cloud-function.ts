@@ -9,7 +9,7 @@ import {
   startCloudFunctions,
   type CloudFunctionsEmulator,
   type CloudFunctionsEmulatorOptions,
-} from '../../bench/emulators/cloud-functions/index.js';
+} from '../../platforms/cloud-functions/index.js';
 
 export { startCloudFunctions, type CloudFunctionsEmulator, type CloudFunctionsEmulatorOptions };
 

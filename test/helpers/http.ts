@@ -2,7 +2,7 @@
 // with exactly known behaviour.
 import http from 'node:http';
 import type net from 'node:net';
-import { startHttpService, type HttpService, type HttpServiceOptions } from '../../bench/emulators/http-services.js';
+import { startHttpService, type HttpService, type HttpServiceOptions } from '../../platforms/http-services.js';
 
 export { startHttpService, type HttpService, type HttpServiceOptions };
 

@@ -3,7 +3,7 @@
 // an AdapterContext that records its log lines.
 import type { AdapterContext } from '../../bench/adapters/types.js';
 import type { KnativeTarget, KubernetesTarget } from '../../bench/config/schema.js';
-import { startKubeEmulator, type KubeEmulator, type KubeEmulatorInput } from '../../bench/emulators/kubernetes/index.js';
+import { startKubeEmulator, type KubeEmulator, type KubeEmulatorInput } from '../../platforms/kubernetes/index.js';
 import type { Journal, JournalEntry } from '../../bench/journal.js';
 
 export interface TestKube extends KubeEmulator {

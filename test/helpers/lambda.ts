@@ -1,6 +1,6 @@
 // The local Lambda emulator for tests: random port, demo functions, and a target builder for the
 // adapter. Callers stop the emulator in an after() hook.
-import { startLocalLambda, type LambdaEmulatorOptions, type LocalLambda } from '../../bench/emulators/lambda/index.js';
+import { startLocalLambda, type LambdaEmulatorOptions, type LocalLambda } from '../../platforms/lambda/index.js';
 import type { AdapterContext } from '../../bench/adapters/types.js';
 import type { LambdaTarget } from '../../bench/config/schema.js';
 import type { Journal, JournalEntry } from '../../bench/journal.js';

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LambdaApiError, invalidParameter, notFound } from './api-error.js';
 import type { EmulatedFunction, EmulatorSettings } from './function.js';
-import { functionArn, parseFunctionRef } from '../../adapters/lambda-names.js';
+import { arnOf, readFunctionName } from './arn.js';
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // Lambda's synchronous payload limit
 
@@ -96,17 +96,13 @@ function resolve(rawName: string, queryQualifier: string | undefined, functions:
   } catch {
     throw invalidParameter(`Function name ${JSON.stringify(rawName)} is not correctly percent-encoded.`);
   }
-  let ref;
-  try {
-    ref = parseFunctionRef(text);
-  } catch (err) {
-    throw invalidParameter((err as Error).message);
-  }
+  const ref = readFunctionName(text);
+  if (!ref) throw invalidParameter(`1 validation error detected: Value '${text}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern`);
   if (ref.qualifier !== undefined && queryQualifier !== undefined && ref.qualifier !== queryQualifier) {
     throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
   }
   const qualifier = ref.qualifier ?? queryQualifier;
-  const arn = functionArn(ref.region ?? settings.region, ref.accountId ?? settings.accountId, ref.name, qualifier);
+  const arn = arnOf(ref.region ?? settings.region, ref.accountId ?? settings.accountId, ref.name, qualifier);
   const fn = functions.get(ref.name);
   const elsewhere = (ref.region !== undefined && ref.region !== settings.region) || (ref.accountId !== undefined && ref.accountId !== settings.accountId);
   if (!fn || elsewhere) throw notFound(arn);

@@ -8,7 +8,7 @@
 //   port: 18090            TCP port; 0 (default) = random
 //   region: us-east-1      region in ARNs (default us-east-1); accountId: "123456789012" likewise
 //   functionsDir: ./fns    folder of handler modules, relative to the target file
-//                          (default: the demo functions in bench/emulators/lambda/functions)
+//                          (default: the demo functions in platforms/lambda/functions)
 //   idleTimeout: 60s       an environment idle this long is reaped (default 60s)
 //   updateDuration: 300ms  how long an update stays InProgress, old configuration serving (default 300ms)
 //   functions:             one entry per function:
@@ -27,7 +27,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseDuration } from '../../config/duration.js';
+import { durationToMs } from '../duration.js';
 import { durationInput, portOption } from '../options.js';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
 import { EmulatedFunction, type EmulatorSettings, type FunctionSpec } from './function.js';
@@ -108,10 +108,10 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
     settings: {
       region: o.region ?? 'us-east-1',
       accountId: o.accountId ?? '123456789012',
-      updateDurationMs: o.updateDuration !== undefined ? parseDuration(o.updateDuration) : 300,
+      updateDurationMs: o.updateDuration !== undefined ? durationToMs(o.updateDuration) : 300,
     },
     port: o.port ?? 0,
-    idleTimeoutMs: o.idleTimeout !== undefined ? parseDuration(o.idleTimeout) : 60_000,
+    idleTimeoutMs: o.idleTimeout !== undefined ? durationToMs(o.idleTimeout) : 60_000,
     specs,
   };
 }

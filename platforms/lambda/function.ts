@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { LambdaApiError, invalidParameter, notFound } from './api-error.js';
 import { ExecutionEnvironment, type InitOutcome, type InvokeOutcome } from './environment.js';
-import { functionArn } from '../../adapters/lambda-names.js';
+import { arnOf } from './arn.js';
 
 export interface FunctionSpec {
   name: string;
@@ -84,7 +84,7 @@ export class EmulatedFunction {
     readonly spec: FunctionSpec,
     private readonly settings: EmulatorSettings,
   ) {
-    this.arn = functionArn(settings.region, settings.accountId, spec.name);
+    this.arn = arnOf(settings.region, settings.accountId, spec.name);
     this.current = {
       environment: { ...spec.environment },
       memorySize: spec.memorySize,

@@ -1,7 +1,7 @@
 // Options of the kubernetes emulator (`emulators: { kubernetes: {...} }` in a target file, or passed
 // directly by tests). Validated with zod; a bad option throws an Error naming its path.
 import { z } from 'zod';
-import { parseDuration } from '../../config/duration.js';
+import { durationToMs } from '../duration.js';
 import { durationInput, portOption } from '../options.js';
 
 const duration = durationInput;
@@ -80,7 +80,7 @@ export interface KubeEmulatorOptions {
   knativeServices: KnativeServiceOptions[];
 }
 
-const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : parseDuration(value));
+const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : durationToMs(value));
 
 function templateOf(input: z.infer<typeof deploymentSchema> | z.infer<typeof knativeServiceSchema>): PodTemplate {
   return {

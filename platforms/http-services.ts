@@ -1,5 +1,5 @@
 // Local HTTP services for the demo and the tests. Each service is a front on a fixed (or random)
-// loopback port that proxies to instance processes (bench/emulators/runtime/http-instance.mjs):
+// loopback port that proxies to instance processes (platforms/runtime/http-instance.mjs):
 // - scale-to-zero: no instance until a request arrives; the first request starts a real process
 //   (a real cold start) and waits for it; the instance is reaped after `idle` without requests.
 // - alwaysOn: one instance started up front and never reaped.
