@@ -100,12 +100,13 @@ async function reportCommand(inputs: string[], opts: { out?: string }): Promise<
 async function compareCommand(baselineFile: string, currentFile: string, opts: { markdown?: boolean; failThreshold?: string }): Promise<number> {
   const { readRunInput } = await import('./results/read.js');
   const compare = await import('./compare.js');
+  const text = await import('./reporters/compare-text.js');
   const baseline = readRunInput(baselineFile);
   const current = readRunInput(currentFile);
   const threshold = opts.failThreshold !== undefined ? Number(opts.failThreshold.replace(/%$/, '')) : undefined;
   if (threshold !== undefined && !(threshold >= 0)) throw new InputError(`--fail-threshold: expected a percentage like 10 or 10%, got ${JSON.stringify(opts.failThreshold)}`);
   const result = compare.compareRuns(baseline, current, threshold !== undefined ? { failThresholdPct: threshold } : {});
-  process.stdout.write(opts.markdown ? compare.formatCompareMarkdown(result) : compare.formatCompareTable(result));
+  process.stdout.write(opts.markdown ? text.formatCompareMarkdown(result) : text.formatCompareTable(result));
   return result.regression ? EXIT.thresholdFailed : EXIT.ok;
 }
 

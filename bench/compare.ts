@@ -9,7 +9,7 @@
 import { decodeHistogram, recordedBuckets, type LatencySummary } from './histograms.js';
 import type { RunResults, TargetResult } from './results/types.js';
 import { bootstrapMedianDifference, mannWhitneyU, weightedOf, type BootstrapInterval, type MannWhitneyResult, type Weighted } from './stats.js';
-import { markdownCell as md } from './reporters/format.js';
+import { msWithUnit, pValueText, signedPercent } from './units.js';
 import { InputError } from './errors.js';
 
 export interface CompareOptions {
@@ -172,18 +172,18 @@ function compareTarget(base: TargetResult | undefined, cur: TargetResult, phase:
   if (phase === 'cold' && a.values && b.values) row.interval = bootstrapMedianDifference(a.values, b.values);
   const regressedNames = metrics.filter((m) => m.regressed).map((m) => m.name);
   const improvedNames = metrics.filter((m) => m.improved).map((m) => m.name);
-  const p = `p=${formatP(mwu.pGreater)}`;
+  const p = `p=${pValueText(mwu.pGreater)}`;
   if (regressedNames.length > 0) {
     row.verdict = 'regression';
     row.reason = `${regressedNames.join(', ')} slower by more than ${opts.failThresholdPct}% (${p})`;
   } else if (improvedNames.length > 0) {
     row.verdict = 'improvement';
-    row.reason = `${improvedNames.join(', ')} faster by more than ${opts.failThresholdPct}% (p=${formatP(mwu.pLess)})`;
+    row.reason = `${improvedNames.join(', ')} faster by more than ${opts.failThresholdPct}% (p=${pValueText(mwu.pLess)})`;
   } else {
     const p50 = metrics[0]!;
     row.reason = slower || faster
-      ? `shift within tolerance (${opts.failThresholdPct}%, ${formatUs(opts.noiseFloorUs)})`
-      : `no significant shift (${p}${p50.changePct !== null ? `, p50 ${signed(p50.changePct)}%` : ''})`;
+      ? `shift within tolerance (${opts.failThresholdPct}%, ${msWithUnit(opts.noiseFloorUs)})`
+      : `no significant shift (${p}${p50.changePct !== null ? `, p50 ${signedPercent(p50.changePct)}%` : ''})`;
   }
   return row;
 }
@@ -211,98 +211,4 @@ function phaseSample(target: TargetResult, phase: 'cold' | 'warm'): { weighted: 
 
 export function hasRegression(result: CompareResult): boolean {
   return result.regressions > 0;
-}
-
-function formatUs(us: number): string {
-  return `${(us / 1000).toFixed(3)} ms`;
-}
-function formatMsShort(us: number): string {
-  const ms = us / 1000;
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
-}
-function signed(n: number): string {
-  return `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
-}
-function formatP(p: number): string {
-  return p < 0.001 ? '<0.001' : p.toFixed(3);
-}
-
-function metricCell(m: MetricChange | undefined): string {
-  if (!m) return '-';
-  const change = m.changePct === null ? '' : ` (${signed(m.changePct)}%)`;
-  return `${formatMsShort(m.baselineUs)} → ${formatMsShort(m.currentUs)}${change}`;
-}
-
-function cells(row: CompareRow): string[] {
-  const metric = (n: MetricName) => row.metrics.find((m) => m.name === n);
-  return [
-    row.target,
-    row.origin,
-    row.phase,
-    row.baseline ? String(row.baseline.count) : '-',
-    row.current ? String(row.current.count) : '-',
-    metricCell(metric('p50')),
-    metricCell(metric('p95')),
-    metricCell(metric('p99')),
-    row.test ? formatP(row.test.pGreater) : '-',
-    row.verdict,
-    row.reason,
-  ];
-}
-
-const HEADER = ['target', 'origin', 'phase', 'n base', 'n cur', 'p50 ms', 'p95 ms', 'p99 ms', 'p (slower)', 'verdict', 'why'];
-
-/** Plain-text table for stdout: aligned columns, one row per origin x target x phase. */
-export function formatCompareTable(result: CompareResult): string {
-  const rows = [HEADER, ...result.rows.map(cells)];
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => printable(r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => printable(c).padEnd(widths[i]!)).join('  ').trimEnd();
-  const out = [
-    `baseline ${printable(result.baseline.id)} (${printable(result.baseline.origin)}, ${result.baseline.startedAt}) vs current ${printable(result.current.id)} (${printable(result.current.origin)}, ${result.current.startedAt})`,
-    rulesLine(result),
-    '',
-    line(rows[0]!),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.slice(1).map(line),
-    '',
-    summaryLine(result),
-  ];
-  return out.join('\n') + '\n';
-}
-
-/** Markdown for PR comments. */
-export function formatCompareMarkdown(result: CompareResult): string {
-  const out = [
-    `### coldbench compare: ${result.regressions > 0 ? `${result.regressions} regression${result.regressions > 1 ? 's' : ''}` : 'no regression'}`,
-    '',
-    `Baseline \`${mdCode(result.baseline.id)}\` (${md(result.baseline.origin)}, ${md(result.baseline.startedAt)}) vs current \`${mdCode(result.current.id)}\` (${md(result.current.origin)}, ${md(result.current.startedAt)}). ${md(rulesLine(result))}`,
-    '',
-    `| ${HEADER.join(' | ')} |`,
-    `|${HEADER.map((_, i) => (i >= 3 && i <= 8 ? '---:' : '---')).join('|')}|`,
-    ...result.rows.map((r) => {
-      const c = cells(r).map((cell) => md(printable(cell)));
-      if (r.verdict === 'regression') c[9] = '**regression**';
-      return `| ${c.join(' | ')} |`;
-    }),
-    '',
-  ];
-  return out.join('\n');
-}
-
-function rulesLine(result: CompareResult): string {
-  const o = result.options;
-  return `Regression: slower by more than ${o.failThresholdPct}% and ${formatUs(o.noiseFloorUs)}, significant at alpha=${o.alpha} (cold: Mann-Whitney U on samples; warm: on HDR buckets, tails by tolerance).`;
-}
-
-function summaryLine(result: CompareResult): string {
-  const count = (v: Verdict) => result.rows.filter((r) => r.verdict === v).length;
-  return `${count('regression')} regression(s), ${count('improvement')} improvement(s), ${count('no change')} unchanged, ${count('not comparable')} not comparable`;
-}
-
-/** Strip control characters (a hostile target name must not drive the terminal). */
-function printable(text: string): string {
-  return String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-function mdCode(text: string): string {
-  return printable(text).replace(/`/g, "'");
 }

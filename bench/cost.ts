@@ -3,7 +3,6 @@
 // tier, and client-observed latency stands in for billed time where the platform reports none.
 import { resolvePrices, type PriceTable } from './pricing.js';
 import type { TargetResult } from './results/types.js';
-import { markdownCell as mdCell } from './reporters/format.js';
 
 export type CostModel = 'lambda' | 'cloud-function' | 'node-hours' | 'none';
 
@@ -191,30 +190,3 @@ function defaultCpuFor(memoryGiB: number): number {
   if (memoryGiB <= 16) return 4;
   return 8;
 }
-
-/** "0.0000123 USD" style, with enough digits for tiny per-request numbers. */
-export function formatMoney(value: number | null, currency: string): string {
-  if (value === null) return 'n/a';
-  const digits = value >= 100 ? 2 : value >= 1 ? 3 : value >= 0.01 ? 4 : 8;
-  return `${value.toFixed(digits)} ${currency}`;
-}
-
-/** Markdown section for summary.md. */
-export function formatCostMarkdown(targets: TargetResult[]): string {
-  const rows = targets.filter((t) => t.cost?.label === 'estimate');
-  if (rows.length === 0) return '';
-  const first = rows[0]!.cost!;
-  const lines = [
-    `## Cost (estimate, prices as of ${first.pricesDate})`,
-    '',
-    '| target | origin | model | per 1M requests | per cold start |',
-    '|---|---|---|---:|---:|',
-  ];
-  for (const t of rows) {
-    const c = t.cost!;
-    lines.push(`| ${mdCell(t.name)} | ${mdCell(t.origin)} | ${c.model} | ${formatMoney(c.per1MRequests, c.currency)} | ${formatMoney(c.perColdStart, c.currency)} |`);
-  }
-  lines.push('', 'Estimates from list prices without free tiers; see report.html for what went into each.');
-  return lines.join('\n') + '\n';
-}
-

@@ -3,7 +3,7 @@
 // the run exit 1 (after every report is written).
 import type { RunResults, TargetResult, ThresholdResult } from './results/types.js';
 import type { LatencySummary } from './histograms.js';
-import { markdownCell as md } from './reporters/format.js';
+import { msWithUnit } from './units.js';
 
 export type ThresholdPhase = 'cold' | 'warm';
 export const THRESHOLD_STATS = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'] as const;
@@ -173,26 +173,6 @@ function evaluateOne(threshold: ParsedThreshold, target: TargetResult, explicit:
     phase: threshold.phase,
     passed,
     actualUs,
-    message: `${threshold.phase} ${threshold.stat} ${formatMs(actualUs)} ${passed ? 'within' : 'exceeds'} ${threshold.operator} ${formatMs(threshold.limitUs)}`,
+    message: `${threshold.phase} ${threshold.stat} ${msWithUnit(actualUs)} ${passed ? 'within' : 'exceeds'} ${threshold.operator} ${msWithUnit(threshold.limitUs)}`,
   };
-}
-
-function formatMs(us: number): string {
-  return `${(us / 1000).toFixed(3)} ms`;
-}
-
-/** Markdown section listing every threshold (for summary.md). Empty string when there are none. */
-export function formatThresholdsMarkdown(results: ThresholdResult[]): string {
-  if (results.length === 0) return '';
-  const failed = results.filter((r) => !r.passed).length;
-  const lines = [
-    `## Thresholds: ${failed === 0 ? 'all passed' : `${failed} of ${results.length} failed`}`,
-    '',
-    '| result | target | origin | threshold | actual |',
-    '|---|---|---|---|---|',
-  ];
-  for (const r of results) {
-    lines.push(`| ${r.passed ? 'pass' : '**FAIL**'} | ${md(r.target)} | ${md(r.origin ?? '')} | ${md(r.expression)} | ${md(r.message ?? '')} |`);
-  }
-  return lines.join('\n') + '\n';
 }

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareRuns, formatCompareMarkdown, formatCompareTable } from '../bench/compare.js';
+import { compareRuns } from '../bench/compare.js';
+import { formatCompareMarkdown, formatCompareTable } from '../bench/reporters/compare-text.js';
 import { bootstrapMedianDifference, mannWhitneyU, weightedOf } from '../bench/stats.js';
 import { fixtureRun, spread, type FixtureTarget } from './helpers/results-fixture.js';
 

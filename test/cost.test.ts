@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateCost, formatCostMarkdown, parseMemoryGiB } from '../bench/cost.js';
+import { estimateCost, parseMemoryGiB } from '../bench/cost.js';
+import { formatCostMarkdown } from '../bench/reporters/cost-markdown.js';
 import { DEFAULT_PRICES, PRICES_DATE, resolvePrices } from '../bench/pricing.js';
 import { fixtureTarget } from './helpers/results-fixture.js';
 

@@ -2,7 +2,8 @@
 // The contract's columns come first, in order; extra columns follow. Cells are formula-safe.
 import { stringify } from 'csv-stringify/sync';
 import type { RunResults, TargetResult } from '../results/types.js';
-import { msFromUs } from './format.js';
+import { buildReportModel, type ReportModel } from '../report-model/model.js';
+import { msFromUs } from '../units.js';
 
 export const SUMMARY_COLUMNS = [
   'origin', 'target', 'kind', 'region', 'phase', 'samples', 'errors',
@@ -25,55 +26,51 @@ const CSV_OPTIONS = {
   cast: { boolean: (value: boolean) => (value ? 'true' : 'false') },
 } as const;
 
-function errorsText(byKind: Record<string, number | undefined>): string {
-  return Object.entries(byKind)
-    .filter(([, n]) => (n ?? 0) > 0)
-    .map(([kind, n]) => `${kind}:${n}`)
-    .join(' ');
+type CsvRow = Record<string, string | number | boolean | null>;
+
+export function summaryRows(model: ReportModel): CsvRow[] {
+  return model.phaseRows.map((row) => {
+    const { target: t, summary: s } = row;
+    const cold = row.phase === 'cold' ? row.result : null;
+    const warm = row.phase === 'warm' ? row.result : null;
+    // A phase with no sample in its histogram has no latencies: empty cells, not zeros.
+    const ms = (us: number) => (s.count > 0 ? msFromUs(us) : '');
+    return {
+      origin: t.origin, target: t.name, kind: t.kind, region: t.region, phase: row.phase,
+      samples: s.count, errors: s.errors,
+      min_ms: ms(s.minUs), p50_ms: ms(s.p50Us), p90_ms: ms(s.p90Us), p95_ms: ms(s.p95Us),
+      p99_ms: ms(s.p99Us), p999_ms: ms(s.p999Us), max_ms: ms(s.maxUs), mean_ms: ms(s.meanUs), stddev_ms: ms(s.stddevUs),
+      status: t.status,
+      verified: cold ? cold.verified : null,
+      not_cold: cold ? cold.notCold : null,
+      unverified: cold ? cold.unverified : null,
+      strategy: cold ? cold.strategy : null,
+      model: warm ? warm.model : null,
+      requests: row.requests,
+      throughput_rps: warm ? warm.throughputRps : null,
+      errors_by_kind: row.errorCounts.map(([kind, n]) => `${kind}:${n}`).join(' '),
+      // Open model only: the schedule's accounting (scheduled = sent + dropped).
+      rate: warm?.rate ?? null,
+      scheduled: warm?.scheduled ?? null,
+      sent: warm?.sent ?? null,
+      late: warm?.late ?? null,
+      dropped: warm?.dropped ?? null,
+      // Cost is per target; it goes on the phase it describes.
+      cost_per_1m_requests_estimate: warm ? (t.cost?.per1MRequests ?? null) : null,
+      cost_per_cold_start_estimate: cold ? (t.cost?.perColdStart ?? null) : null,
+      cost_currency: t.cost?.currency ?? null,
+      cost_prices_date: t.cost?.pricesDate ?? null,
+    };
+  });
 }
 
-export function summaryRows(results: RunResults): Record<string, string | number | boolean | null>[] {
-  const rows: Record<string, string | number | boolean | null>[] = [];
-  for (const t of results.targets) {
-    for (const phase of ['cold', 'warm'] as const) {
-      const p = t.phases[phase];
-      if (!p) continue;
-      const s = p.summary;
-      // A phase with no sample in its histogram has no latencies: empty cells, not zeros.
-      const ms = (us: number) => (s.count > 0 ? msFromUs(us) : '');
-      rows.push({
-        origin: t.origin, target: t.name, kind: t.kind, region: t.region, phase,
-        samples: s.count, errors: s.errors,
-        min_ms: ms(s.minUs), p50_ms: ms(s.p50Us), p90_ms: ms(s.p90Us), p95_ms: ms(s.p95Us),
-        p99_ms: ms(s.p99Us), p999_ms: ms(s.p999Us), max_ms: ms(s.maxUs), mean_ms: ms(s.meanUs), stddev_ms: ms(s.stddevUs),
-        status: t.status,
-        verified: 'verified' in p ? p.verified : null,
-        not_cold: 'notCold' in p ? p.notCold : null,
-        unverified: 'unverified' in p ? p.unverified : null,
-        strategy: 'strategy' in p ? p.strategy : null,
-        model: 'model' in p ? p.model : null,
-        requests: 'requests' in p ? p.requests : s.count + s.errors,
-        throughput_rps: 'throughputRps' in p ? p.throughputRps : null,
-        errors_by_kind: errorsText(p.errorsByKind),
-        // Open model only: the schedule's accounting (scheduled = sent + dropped).
-        rate: 'rate' in p ? (p.rate ?? null) : null,
-        scheduled: 'scheduled' in p ? (p.scheduled ?? null) : null,
-        sent: 'sent' in p ? (p.sent ?? null) : null,
-        late: 'late' in p ? (p.late ?? null) : null,
-        dropped: 'dropped' in p ? (p.dropped ?? null) : null,
-        // Cost is per target; it goes on the phase it describes.
-        cost_per_1m_requests_estimate: phase === 'warm' ? (t.cost?.per1MRequests ?? null) : null,
-        cost_per_cold_start_estimate: phase === 'cold' ? (t.cost?.perColdStart ?? null) : null,
-        cost_currency: t.cost?.currency ?? null,
-        cost_prices_date: t.cost?.pricesDate ?? null,
-      });
-    }
-  }
-  return rows;
+export function summaryCsv(model: ReportModel): string {
+  return stringify(summaryRows(model), { ...CSV_OPTIONS, columns: [...SUMMARY_COLUMNS, ...SUMMARY_EXTRA] });
 }
 
+/** summary.csv of one results.json. */
 export function renderSummaryCsv(results: RunResults): string {
-  return stringify(summaryRows(results), { ...CSV_OPTIONS, columns: [...SUMMARY_COLUMNS, ...SUMMARY_EXTRA] });
+  return summaryCsv(buildReportModel(results));
 }
 
 /** Extra platform columns (extra.*) present in any sample, in a stable order. */
@@ -88,12 +85,12 @@ export function snakeCase(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-export function renderSamplesCsv(results: RunResults): string {
-  const extras = extraKeys(results.targets);
-  const rows: Record<string, string | number | boolean | null>[] = [];
-  for (const t of results.targets) {
+export function samplesCsv(model: ReportModel): string {
+  const extras = extraKeys(model.results.targets);
+  const rows: CsvRow[] = [];
+  for (const t of model.results.targets) {
     for (const s of t.phases.cold?.samples ?? []) {
-      const row: Record<string, string | number | boolean | null> = {
+      const row: CsvRow = {
         origin: t.origin, target: t.name, kind: t.kind, region: t.region, phase: 'cold',
         seq: s.seq, started_at: s.startedAt, latency_ms: msFromUs(s.latencyUs), status: s.status, error: s.error,
         cold: s.cold, init_ms: msFromUs(s.initUs),
@@ -105,4 +102,9 @@ export function renderSamplesCsv(results: RunResults): string {
     }
   }
   return stringify(rows, { ...CSV_OPTIONS, columns: [...SAMPLE_COLUMNS, ...SAMPLE_EXTRA, ...extras.map(snakeCase)] });
+}
+
+/** samples.csv of one results.json. */
+export function renderSamplesCsv(results: RunResults): string {
+  return samplesCsv(buildReportModel(results));
 }

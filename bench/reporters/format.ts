@@ -1,10 +1,29 @@
-// Shared formatting for reporters: integer microseconds -> milliseconds with 3 decimals.
+// Formatting shared by the reporters (the units every message shares are in ../units.ts).
+
 /** Escape a cell for a Markdown table: pipes, newlines and HTML-looking text from target files. */
 export function markdownCell(text: unknown): string {
   return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function msFromUs(us: number | null | undefined): string {
-  if (us === null || us === undefined || !Number.isFinite(us)) return '';
-  return (us / 1000).toFixed(3);
+/** Milliseconds with as many decimals as a glance needs: "1234", "56.7", "8.90"; '–' for none. */
+export function msShort(us: number | null | undefined): string {
+  if (us === null || us === undefined || !Number.isFinite(us)) return '–';
+  const ms = us / 1000;
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+}
+
+/** "0.0000123 USD" style, with enough digits for tiny per-request numbers; 'n/a' for none. */
+export function money(value: number | null | undefined, currency: string): string {
+  if (value === null || value === undefined) return 'n/a';
+  const digits = value >= 100 ? 2 : value >= 1 ? 3 : value >= 0.01 ? 4 : 8;
+  return `${value.toFixed(digits)} ${currency}`;
+}
+
+/** A position on the distribution charts' "nines" axis (x = 1/(1-p)) as a percentile label:
+ *  1 -> "0%", 10 -> "90%", 1000 -> "99.9%", 1e6 -> "max". */
+export function percentileLabel(x: number): string {
+  if (x <= 1) return '0%';
+  const p = 100 * (1 - 1 / x);
+  if (x >= 1e5 - 1) return x >= 1e6 ? 'max' : '99.999%';
+  return `${Math.round(p * 1000) / 1000}%`;
 }

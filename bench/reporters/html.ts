@@ -7,52 +7,26 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeHistogram } from '../histograms.js';
-import type { RunResults, TargetResult } from '../results/types.js';
+import { buildReportModel, type ReportModel } from '../report-model/model.js';
+import type { RunResults } from '../results/types.js';
+import { htmlView, type HtmlView } from './html-view.js';
 
 const require = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-/** Percentiles of the distribution charts: evenly spaced in "nines" (the 1/(1-p) log axis
- *  HdrHistogram plots use), plus the maximum. */
-export const CHART_PERCENTILES: number[] = (() => {
-  const out: number[] = [];
-  for (let tenths = 0; tenths <= 50; tenths++) out.push(+(100 * (1 - Math.pow(10, -tenths / 10))).toFixed(5));
-  out.push(100);
-  return out;
-})();
-
-export interface ReportRow {
-  /** Index into results.targets. */
-  index: number;
-  /** Percentile distribution in µs at CHART_PERCENTILES; null when the phase has no sample. */
-  cold: number[] | null;
-  warm: number[] | null;
-}
-
+/** The JSON island: the results (without the browser-useless base64 histograms), the percentile
+ *  curves, and the view: every text of the page, ready-made. */
 export interface ReportData {
   results: RunResults;
-  percentiles: number[];
-  rows: ReportRow[];
+  percentiles: readonly number[];
+  /** Per target (index into results.targets): latency in µs at each of `percentiles`, or null. */
+  rows: Array<{ index: number; cold: number[] | null; warm: number[] | null }>;
   generatedAt: string;
+  view: HtmlView;
 }
 
-function distribution(target: TargetResult, phase: 'cold' | 'warm'): number[] | null {
-  const p = target.phases[phase];
-  if (!p || p.summary.count === 0 || !p.histogram) return null;
-  try {
-    const h = decodeHistogram(p.histogram);
-    const values = CHART_PERCENTILES.map((q) => h.percentile(q));
-    h.destroy();
-    return values;
-  } catch {
-    return null; // A corrupt histogram leaves the chart empty; the summary table still shows the numbers.
-  }
-}
-
-/** The view model in the JSON island: results without the (browser-useless) base64 histograms. */
-export function reportData(results: RunResults, now = new Date()): ReportData {
-  const rows = results.targets.map((t, index) => ({ index, cold: distribution(t, 'cold'), warm: distribution(t, 'warm') }));
+export function reportData(model: ReportModel): ReportData {
+  const { results } = model;
   const slim: RunResults = {
     ...results,
     targets: results.targets.map((t) => ({
@@ -60,7 +34,13 @@ export function reportData(results: RunResults, now = new Date()): ReportData {
       phases: Object.fromEntries(Object.entries(t.phases).map(([k, v]) => [k, v ? { ...v, histogram: '' } : v])),
     })),
   };
-  return { results: slim, percentiles: CHART_PERCENTILES, rows, generatedAt: now.toISOString() };
+  return {
+    results: slim,
+    percentiles: model.percentiles,
+    rows: model.targets.map((t) => ({ index: t.index, cold: t.coldCurve, warm: t.warmCurve })),
+    generatedAt: model.generatedAt,
+    view: htmlView(model),
+  };
 }
 
 /** JSON safe inside <script type="application/json">: no `<` (so no `</script>` or `<!--`), and
@@ -94,7 +74,12 @@ function loadAssets() {
   return assets;
 }
 
+/** report.html of one results.json. */
 export function renderHtml(results: RunResults): string {
+  return htmlReport(buildReportModel(results));
+}
+
+export function htmlReport(model: ReportModel): string {
   const { uplotJs, uplotCss, clientJs, css } = loadAssets();
   const csp = [
     "default-src 'none'",
@@ -153,7 +138,7 @@ export function renderHtml(results: RunResults): string {
   </section>
 </main>
 <footer><p id="footer" class="note"></p></footer>
-<script type="application/json" id="data">${jsonIsland(reportData(results))}</script>
+<script type="application/json" id="data">${jsonIsland(reportData(model))}</script>
 <script>${uplotJs}</script>
 <script>${clientJs}</script>
 </body>

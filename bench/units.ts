@@ -1,0 +1,24 @@
+// Numbers to text, one copy of each: the verdict messages that results carry (threshold
+// messages, compare reasons) and every reporter word times and percentages the same way.
+// Nothing here looks at results; it imports nothing.
+
+/** Integer microseconds -> milliseconds with 3 decimals ("12.345"); '' when there is no number. */
+export function msFromUs(us: number | null | undefined): string {
+  if (us === null || us === undefined || !Number.isFinite(us)) return '';
+  return (us / 1000).toFixed(3);
+}
+
+/** "12.345 ms". */
+export function msWithUnit(us: number): string {
+  return `${msFromUs(us)} ms`;
+}
+
+/** A change in percent with its sign and one decimal: "+12.3", "-4.0". */
+export function signedPercent(changePct: number): string {
+  return `${changePct >= 0 ? '+' : ''}${changePct.toFixed(1)}`;
+}
+
+/** A p-value with 3 decimals, "<0.001" below that. */
+export function pValueText(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
