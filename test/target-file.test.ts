@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, deepMerge, parseTargetFile } from '../bench/config/load.js';
+import { ConfigError, parseTargetFile } from '../bench/config/load.js';
+import { deepMerge } from '../bench/config/normalize.js';
 
 const parse = (text: string) => parseTargetFile(text, 'targets.yaml', '/tmp/targets.yaml', {});
 const problemsOf = (text: string): string[] => {

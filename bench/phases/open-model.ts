@@ -12,6 +12,7 @@ import type { HttpRequestSpec } from '../adapters/types.js';
 import type { WarmConfig } from '../config/schema.js';
 import { errorKindForException, errorKindForStatus, type ErrorKind } from '../errors.js';
 import { createHistogram } from '../histograms.js';
+import { OneShotHandler } from './one-shot-handler.js';
 import { PreciseWake } from './precise-wake.js';
 import { dueBy, intendedUs, latencyFromIntendedUs, scheduledTotal, sendVerdict, type Schedule } from './pacer.js';
 import type { WarmEngineResult, WarmProgress } from './warm-types.js';
@@ -160,7 +161,7 @@ class OpenModelRun {
     return new Promise((resolve) => {
       this.pool.dispatch(
         { path: this.path, method: this.method, headers: this.headers, body: this.request.body ?? null },
-        new CallbackHandler((status, error) =>
+        new OneShotHandler((status, error) =>
           resolve(error === null && errorKindForStatus(status ?? 0) === null ? (performance.now() - startedAt) * 1000 : null),
         ),
       );
@@ -213,15 +214,14 @@ class OpenModelRun {
   private send(intendedAtUs: number): void {
     this.sent += 1;
     this.inFlight += 1;
-    const handler = new ResponseHandler(this, intendedAtUs);
     this.pool.dispatch(
       { path: this.path, method: this.method, headers: this.headers, body: this.request.body ?? null },
-      handler,
+      new OneShotHandler((status, error) => this.complete(intendedAtUs, status, error)),
     );
   }
 
   /** Called once per sent request. */
-  complete(intendedAtUs: number, status: number | null, error: unknown): void {
+  private complete(intendedAtUs: number, status: number | null, error: unknown): void {
     if (this.finished) return;
     const nowUs = this.elapsedUs();
     this.inFlight -= 1;
@@ -279,56 +279,5 @@ class OpenModelRun {
     };
     // Sockets go before the promise settles, so a caller that stops its server next finds none open.
     this.pool.destroy().catch(() => {}).finally(() => this.resolve(result));
-  }
-}
-
-/** undici dispatch handler of one request: keeps the status, discards the body, reports the end once. */
-abstract class OneShotHandler implements Dispatcher.DispatchHandler {
-  private status: number | null = null;
-  private done = false;
-
-  onRequestStart(): void {}
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
-    this.status = statusCode;
-  }
-
-  onResponseData(): void {}
-
-  onResponseEnd(): void {
-    if (this.done) return;
-    this.done = true;
-    this.settle(this.status, null);
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.done) return;
-    this.done = true;
-    this.settle(this.status, error);
-  }
-
-  protected abstract settle(status: number | null, error: Error | null): void;
-}
-
-class ResponseHandler extends OneShotHandler {
-  constructor(
-    private readonly run: OpenModelRun,
-    private readonly intendedAtUs: number,
-  ) {
-    super();
-  }
-
-  protected settle(status: number | null, error: Error | null): void {
-    this.run.complete(this.intendedAtUs, status, error);
-  }
-}
-
-class CallbackHandler extends OneShotHandler {
-  constructor(private readonly callback: (status: number | null, error: Error | null) => void) {
-    super();
-  }
-
-  protected settle(status: number | null, error: Error | null): void {
-    this.callback(status, error);
   }
 }

@@ -1,0 +1,123 @@
+// Normalisation: a validated target, with the file's defaults merged in, becomes the TargetConfig
+// the runner uses (every default filled in, durations in ms). Also the checks that span fields.
+import { parseDuration } from './duration.js';
+import { thresholdProblems } from '../thresholds.js';
+import { pricingProblems } from '../pricing.js';
+import { DEFAULT_STRATEGY, type ColdConfig, type TargetConfig, type TargetInput, type WarmConfig } from './schema.js';
+import type { ConfigProblem } from './problems.js';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_WARM: WarmConfig = { durationMs: 10_000, connections: 4, maxConnections: 256, warmupMs: 0 };
+
+/** Checks that span several fields (zod validates fields one by one). */
+export function checkTarget(t: TargetInput): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const p of thresholdProblems(t.thresholds ?? [])) problems.push({ path: ['thresholds', p.index], message: p.message });
+  for (const p of pricingProblems(t.pricing ?? {})) problems.push({ path: ['pricing', p.key], message: p.message });
+  if (t.cold) {
+    const strategy = t.cold.strategy ?? DEFAULT_STRATEGY[t.kind];
+    if (strategy === 'command' && !t.cold.command) problems.push({ path: ['cold', 'command'], message: 'missing; the command strategy needs a shell command' });
+    if (strategy === 'idle' && t.cold.idle === undefined) problems.push({ path: ['cold', 'idle'], message: 'missing; the idle strategy needs a duration to wait, e.g. idle: 90s' });
+    if (strategy !== 'command' && t.cold.command) problems.push({ path: ['cold', 'command'], message: `only used with strategy: command (strategy is ${strategy})` });
+  }
+  if (t.warm) {
+    if (t.warm.rate !== undefined && t.warm.connections !== undefined) {
+      problems.push({ path: ['warm', 'rate'], message: 'set either rate (open model) or connections (closed model), not both' });
+    }
+    if (t.warm.duration !== undefined && t.warm.requests !== undefined) {
+      problems.push({ path: ['warm', 'requests'], message: 'set either duration or requests, not both' });
+    }
+  }
+  return problems;
+}
+
+export function normalizeTarget(t: TargetInput, line: number | undefined, fileTimeout: string | number | undefined): TargetConfig {
+  const cold: ColdConfig | null =
+    t.cold === false || t.cold?.samples === 0
+      ? null
+      : {
+          samples: t.cold?.samples ?? 5,
+          strategy: t.cold?.strategy ?? DEFAULT_STRATEGY[t.kind],
+          idleMs: t.cold?.idle !== undefined ? parseDuration(t.cold.idle) : 0,
+          command: t.cold?.command,
+          instanceHeader: t.cold?.instanceHeader?.toLowerCase(),
+          waitTimeoutMs: t.cold?.waitTimeout !== undefined ? parseDuration(t.cold.waitTimeout) : 180_000,
+          pollIntervalMs: t.cold?.pollInterval !== undefined ? parseDuration(t.cold.pollInterval) : 0,
+        };
+  const warm: WarmConfig | null =
+    t.warm === false
+      ? null
+      : {
+          durationMs: t.warm?.requests !== undefined ? undefined : t.warm?.duration !== undefined ? parseDuration(t.warm.duration) : DEFAULT_WARM.durationMs,
+          requests: t.warm?.requests,
+          connections: t.warm?.connections ?? DEFAULT_WARM.connections,
+          rate: t.warm?.rate,
+          maxConnections: t.warm?.maxConnections ?? DEFAULT_WARM.maxConnections,
+          warmupMs: t.warm?.warmup !== undefined ? parseDuration(t.warm.warmup) : DEFAULT_WARM.warmupMs,
+        };
+  const timeoutSource = t.timeout ?? fileTimeout;
+  const common = {
+    name: t.name,
+    region: t.region ?? 'unknown',
+    method: (t.method ?? (t.body !== undefined ? 'POST' : 'GET')).toUpperCase(),
+    headers: t.headers ?? {},
+    body: t.body,
+    timeoutMs: timeoutSource !== undefined ? parseDuration(timeoutSource) : DEFAULT_TIMEOUT_MS,
+    cold,
+    warm,
+    thresholds: t.thresholds ?? [],
+    pricing: t.pricing ?? {},
+    line,
+  };
+  switch (t.kind) {
+    case 'http':
+      return { ...common, kind: 'http', url: t.url };
+    case 'lambda':
+      return { ...common, kind: 'lambda', function: t.function, qualifier: t.qualifier, endpoint: t.endpoint, payload: t.payload, url: t.url, architecture: t.architecture };
+    case 'cloud-function':
+      return { ...common, kind: 'cloud-function', project: t.project, function: t.function, url: t.url, apiEndpoint: t.apiEndpoint, auth: t.auth ?? 'id-token' };
+    case 'knative':
+      return { ...common, kind: 'knative', url: t.url, service: t.service, namespace: t.namespace ?? 'default', context: t.context, host: t.host };
+    case 'kubernetes':
+      return { ...common, kind: 'kubernetes', url: t.url, deployment: t.deployment, namespace: t.namespace ?? 'default', context: t.context };
+  }
+}
+
+/** Keys that choose between alternatives: a target that sets one drops the default's other one
+ *  (a target with `warm.requests` does not inherit the default `warm.duration`). */
+const ALTERNATIVES: Array<[string, string, string]> = [
+  ['warm', 'requests', 'duration'],
+  ['warm', 'rate', 'connections'],
+];
+
+/** The defaults a target inherits, less the alternatives it chose otherwise. */
+export function defaultsFor(defaults: Record<string, unknown>, target: Record<string, unknown>): Record<string, unknown> {
+  let out = defaults;
+  for (const [section, a, b] of ALTERNATIVES) {
+    const own = target[section];
+    const inherited = out[section];
+    if (!isPlainObject(own) || !isPlainObject(inherited)) continue;
+    for (const [mine, theirs] of [[a, b], [b, a]] as const) {
+      if (mine in own && theirs in inherited) {
+        const { [theirs]: _dropped, ...rest } = inherited;
+        out = { ...out, [section]: rest };
+      }
+    }
+  }
+  return out;
+}
+
+/** Objects merge key by key (target wins); arrays and scalars are replaced. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prev = out[key];
+    out[key] =
+      isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
