@@ -1,6 +1,5 @@
 // The report model: everything the reporters show, derived once from results.json (rows, counts,
 // scales, percentile curves), so that reporters only choose words and layout and compute nothing.
-import type { CostEstimate } from '../cost.js';
 import type { ErrorKind } from '../errors.js';
 import type { LatencySummary } from '../histograms.js';
 import type { ColdPhaseResult, RunResults, TargetResult, ThresholdResult, WarmPhaseResult } from '../results/types.js';
@@ -71,7 +70,7 @@ export interface MatrixRow {
 
 export interface CostRow {
   target: TargetResult;
-  cost: CostEstimate;
+  cost: NonNullable<TargetResult['cost']>;
 }
 
 export interface ThresholdSummary {
