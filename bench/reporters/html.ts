@@ -1,6 +1,6 @@
 // report.html: one self-contained file that opens offline. The page is a static skeleton; every
-// value (including all text from the target file) travels in one JSON island and is put on the
-// page by html-client.js through textContent only. uPlot is inlined from node_modules. A Content
+// value (including all text from the target file) travels in one JSON island, already formatted
+// by html-view.ts, and is put on the page by html-client.js through textContent only. uPlot is inlined from node_modules. A Content
 // Security Policy allows exactly the two inline scripts (by hash) and no network access at all.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
