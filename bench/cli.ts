@@ -1,4 +1,4 @@
-// coldbench command line: run, validate, report, compare, restore. Exit codes per the contract:
+// coldbench command line: run, validate, report, compare, export, history, restore. Exit codes per the contract:
 // 0 ok, 1 threshold/regression, 2 bad input, 3 run failed, 130 interrupted.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -35,7 +35,9 @@ function fail(err: unknown): never {
   process.exit(EXIT.runFailed);
 }
 
-async function runCommand(file: string | undefined, opts: { out?: string; origin?: string; quiet?: boolean }): Promise<number> {
+async function runCommand(file: string | undefined, opts: { out?: string; origin?: string; quiet?: boolean; pushgateway?: string; job?: string; otlp?: string }): Promise<number> {
+  const { parsePushOptions, pushAfterRun } = await import('./export/command.js');
+  const pushTargets = parsePushOptions(opts);
   const { loadTargetFile } = await import('./config/load.js');
   const { runConfig, restoreActiveAdapters } = await import('./runner.js');
   const { createProgress } = await import('./progress.js');
@@ -68,6 +70,8 @@ async function runCommand(file: string | undefined, opts: { out?: string; origin
   const failedThresholds = outcome.results.thresholds.filter((t) => !t.passed);
   for (const t of failedThresholds) process.stderr.write(`threshold failed: ${t.target}: ${t.expression}${t.message ? ` (${t.message})` : ''}\n`);
   if (outcome.exitCode === EXIT.runFailed) process.stderr.write('coldbench: no target produced a single successful sample\n');
+  // After every report is written; a failed push is reported and leaves the exit code alone.
+  if (outcome.exitCode !== EXIT.interrupted) await pushAfterRun(outcome.dir, pushTargets, (line) => process.stderr.write(`${line}\n`));
   return outcome.exitCode;
 }
 
@@ -147,6 +151,9 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'report directory (default reports/<UTC timestamp>-<id>/)')
     .option('--origin <label>', 'where the load comes from, e.g. ap-northeast-1 (env COLDBENCH_ORIGIN)')
     .option('-q, --quiet', 'no progress output')
+    .option('--pushgateway <url>', 'after the reports are written, push the run to this Prometheus Pushgateway')
+    .option('--job <name>', 'Pushgateway job label (default coldbench)')
+    .option('--otlp <url>', 'after the reports are written, export the run over OTLP/HTTP to this endpoint')
     .action(action(runCommand));
 
   program
@@ -170,6 +177,25 @@ export function buildProgram(): Command {
     .option('--markdown', 'print Markdown (for PR comments)')
     .option('--fail-threshold <percent>', 'a slowdown larger than this (and statistically significant) is a regression')
     .action(action(compareCommand));
+
+  program
+    .command('export')
+    .description('send runs to a Pushgateway or an OTLP endpoint, or write them as OpenMetrics, Bencher (BMF) JSON or Elasticsearch bulk NDJSON')
+    .argument('<results...>', 'results.json files or report directories')
+    .option('--pushgateway <url>', 'push to this Prometheus Pushgateway, one group per origin')
+    .option('--job <name>', 'Pushgateway job label (default coldbench)')
+    .option('--otlp <url>', 'export over OTLP/HTTP (protobuf) to this endpoint (a bare host:port gets /v1/metrics)')
+    .option('--format <format>', 'openmetrics | bmf | ndjson (to stdout, or to --out)')
+    .option('-o, --out <file>', 'write the --format output to this file')
+    .action(action(async (inputs: string[], opts: Record<string, string | undefined>) => (await import('./export/command.js')).exportCommand(inputs, opts)));
+
+  program
+    .command('history')
+    .description('trend report over many runs: history.html and history.csv (long format)')
+    .argument('<results...>', 'results.json files or report directories, any order')
+    .requiredOption('-o, --out <dir>', 'directory for history.html and history.csv')
+    .option('--fail-threshold <percent>', 'regression threshold of the steps marked, as in compare (default 10)')
+    .action(action(async (inputs: string[], opts: { out: string; failThreshold?: string }) => (await import('./history/command.js')).historyCommand(inputs, opts)));
 
   program
     .command('restore')

@@ -149,3 +149,11 @@ export function recordedBuckets(h: LatencyHistogram): Array<[number, number]> {
   }
   return out;
 }
+
+/** Every recorded bucket with its value range, ascending: [lowestUs, highestUs, count], where
+ *  [lowestUs, highestUs] are the integers that bucket holds (exporters turn them into explicit
+ *  histogram bounds). */
+export function recordedBucketRanges(h: LatencyHistogram): Array<[number, number, number]> {
+  const raw = h.raw as unknown as { highestEquivalentValue(v: number): number };
+  return recordedBuckets(h).map(([low, count]) => [low, raw.highestEquivalentValue(low), count]);
+}

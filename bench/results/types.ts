@@ -78,6 +78,12 @@ export interface TargetResult {
   };
   /** Cost estimate (list prices, labelled as an estimate). */
   cost?: CostEstimate;
+  /** Network facts of the data-plane host; rttUs = minimum TCP connect time (null: not measured). */
+  network?: NetworkFacts;
+}
+
+export interface NetworkFacts {
+  rttUs: number | null;
 }
 
 export interface ThresholdResult {
