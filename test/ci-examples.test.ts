@@ -27,6 +27,27 @@ test('the scheduled workflow: nightly cron + dispatch, origin matrix, OIDC, benc
   assert.doesNotMatch(text, /AKIA[0-9A-Z]{16}|aws_secret_access_key|private_key/i, 'no credentials in the example');
 });
 
+test('the scheduled workflow keeps the history on a branch, publishes history.html to Pages, pushes when configured', () => {
+  const wf = parse(readFileSync('.github/workflows/coldbench-scheduled.yml.example', 'utf8'));
+  const benchRun = wf.jobs.bench.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+  assert.match(benchRun, /if \[ -n "\$PUSHGATEWAY_URL" \]; then push\+=\(--pushgateway "\$PUSHGATEWAY_URL"\); fi/);
+  assert.match(benchRun, /--origin "\$\{\{ matrix\.origin \}\}" "\$\{push\[@\]\}"/);
+  const bench = wf.jobs.bench.steps.find((s: { name?: string }) => s.name === 'Benchmark');
+  assert.equal(bench.env.PUSHGATEWAY_URL, '${{ secrets.COLDBENCH_PUSHGATEWAY_URL }}', 'the URL (it may hold credentials) is a secret');
+  const history = wf.jobs.history;
+  assert.deepEqual(history.needs, 'bench');
+  assert.equal(history.if, 'always()', 'the history records failing runs too');
+  assert.equal(history.permissions.contents, 'write');
+  assert.equal(history.permissions.pages, 'write');
+  const steps: Array<{ uses?: string; run?: string }> = history.steps;
+  const runs = steps.map((s) => s.run ?? '').join('\n');
+  assert.match(runs, /git push origin "HEAD:\$HISTORY_BRANCH"/);
+  assert.match(runs, /npx coldbench history "\$\{runs\[@\]\}" --out site/);
+  assert.ok(steps.some((s) => s.uses?.startsWith('actions/upload-pages-artifact@')));
+  assert.ok(steps.some((s) => s.uses?.startsWith('actions/deploy-pages@')));
+  assert.equal(history.environment.name, 'github-pages');
+});
+
 test('the Kubernetes Job example: a never-retried Job with a valid embedded target file', () => {
   const docs = parseAllDocuments(readFileSync('deploy/kubernetes-job.yaml', 'utf8')).map((d) => {
     assert.deepEqual(d.errors, []);
