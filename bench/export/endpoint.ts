@@ -6,7 +6,7 @@ export interface Endpoint {
   /** The URL without credentials. */
   url: URL;
   headers: Record<string, string>;
-  /** For messages: no credentials. */
+  /** For messages: no credentials, no query string (it may carry a key). */
   display: string;
 }
 
@@ -28,7 +28,7 @@ export function parseEndpoint(option: string, value: string): Endpoint {
     url.username = '';
     url.password = '';
   }
-  return { url, headers, display: url.href };
+  return { url, headers, display: `${url.origin}${url.pathname}${url.search ? '?…' : ''}` };
 }
 
 function redactUserinfo(text: string): string {

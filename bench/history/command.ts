@@ -18,7 +18,7 @@ export async function historyCommand(inputs: string[], opts: { out: string; fail
   writeFileAtomic(path.join(dir, 'history.html'), renderHistoryHtml(model));
   const rel = path.relative(process.cwd(), dir) || '.';
   const shown = rel.startsWith('..') ? dir : rel;
-  const regressions = model.series.reduce((n, s) => n + s.regressions, 0);
+  const regressions = model.regressions;
   process.stdout.write(
     `history of ${model.runs.length} run${model.runs.length === 1 ? '' : 's'}, ${model.series.length} origin x target series, ${regressions} regression step${regressions === 1 ? '' : 's'} marked\n` +
       `  ${path.join(shown, 'history.html')}\n  ${path.join(shown, 'history.csv')}\n`,

@@ -72,7 +72,15 @@ export interface HistoryModel {
   failThresholdPct: number;
   runs: HistoryRun[];
   series: HistorySeries[];
+  /** Every origin, in order of first appearance. */
+  origins: string[];
+  /** Start of the first and the last run (epoch ms; 0 without runs) and the days between them. */
+  firstMs: number;
+  lastMs: number;
+  spanDays: number;
   spansDays: boolean;
+  /** Regression steps over all series. */
+  regressions: number;
 }
 
 function timeOf(run: RunResults): number {
@@ -183,13 +191,20 @@ export function buildHistory(inputs: RunResults[], options: { failThresholdPct?:
     }
   });
   const times = runs.map(timeOf);
-  const spansDays = times.length > 1 && Math.max(...times) - Math.min(...times) >= DAY_MS;
+  const firstMs = times.length > 0 ? Math.min(...times) : 0;
+  const lastMs = times.length > 0 ? Math.max(...times) : 0;
+  const spansDays = times.length > 1 && lastMs - firstMs >= DAY_MS;
   const series = [...bySeries.values()].map(({ series }) => ({ ...series, timeOfDay: spansDays ? timeOfDay(series.points) : null }));
   return {
     generatedAt: (options.now ?? new Date()).toISOString(),
     failThresholdPct,
     runs: runs.map((r) => ({ id: r.run.id, startedAt: r.run.startedAt, timeMs: timeOf(r), origins: [...new Set(r.targets.map((t) => t.origin))] })),
     series,
+    origins: [...new Set(series.map((s) => s.origin))],
+    firstMs,
+    lastMs,
+    spanDays: (lastMs - firstMs) / DAY_MS,
     spansDays,
+    regressions: series.reduce((n, s) => n + s.regressions, 0),
   };
 }

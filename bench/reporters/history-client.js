@@ -47,9 +47,7 @@
     return new Date(timeMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   }
   function origins() {
-    var seen = [];
-    M.series.forEach(function (s) { if (seen.indexOf(s.origin) < 0) seen.push(s.origin); });
-    return seen;
+    return M.origins;
   }
   function chartWidth(container) {
     return Math.max(320, Math.min(1150, container.clientWidth || 1100));
@@ -209,16 +207,15 @@
   }
 
   function renderHeader() {
-    var total = M.series.reduce(function (n, s) { return n + s.regressions; }, 0);
+    var total = M.regressions;
     var verdict = document.getElementById('verdict');
     verdict.textContent = total ? total + ' regression step' + (total === 1 ? '' : 's') + ' between consecutive runs' : 'no regression between consecutive runs';
     verdict.className = 'verdict ' + (total ? 'bad' : 'good');
-    var times = M.runs.map(function (r) { return r.timeMs; });
     var meta = document.getElementById('meta');
     var rows = [
       ['runs', String(M.runs.length)],
-      ['from', times.length ? utc(Math.min.apply(null, times)) : '–'],
-      ['to', times.length ? utc(Math.max.apply(null, times)) : '–'],
+      ['from', M.runs.length ? utc(M.firstMs) : '–'],
+      ['to', M.runs.length ? utc(M.lastMs) : '–'],
       ['origins', origins().join(', ')],
       ['generated', M.generatedAt]
     ];
@@ -233,7 +230,7 @@
   M.series.forEach(renderSeries);
   if (M.spansDays && M.series.some(function (s) { return s.timeOfDay; })) {
     document.getElementById('time-section').hidden = false;
-    document.getElementById('time-note').textContent = 'The runs span ' + ((Math.max.apply(null, M.runs.map(function (r) { return r.timeMs; })) - Math.min.apply(null, M.runs.map(function (r) { return r.timeMs; }))) / 86400000).toFixed(1) + ' days: is it slower at some hours or on some days?';
+    document.getElementById('time-note').textContent = 'The runs span ' + M.spanDays.toFixed(1) + ' days: is it slower at some hours or on some days?';
     M.series.forEach(renderTimeOfDay);
   }
   document.body.setAttribute('data-rendered', 'true');

@@ -1,7 +1,8 @@
 // A real Prometheus and Pushgateway (Debian's packages, installed by .ci/run) on random loopback
 // ports with a temporary config and storage directory. Prometheus scrapes the Pushgateway (and
 // any extra targets a test serves) every second; tests read it back through its HTTP API.
-// stop() always ends both processes; an exit hook kills them if a test run dies first.
+// stop() always ends both processes; exit and signal hooks kill them if a test run dies first,
+// and each runs under GNU timeout, so none can outlive a test run killed outright.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -25,10 +26,21 @@ export interface MonitoringStack {
   stop(): Promise<void>;
 }
 
+/** Upper bound on a server's life: even if this process is killed hard, GNU timeout ends them. */
+const MAX_LIFETIME_S = 900;
+
 const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+function killAll(): void {
+  // SIGTERM, not SIGKILL: `timeout` passes it on (a killed `timeout` would leave its server behind).
+  for (const child of running) child.kill('SIGTERM');
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -63,7 +75,8 @@ async function startServer(command: string, args: (address: string) => string[],
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    const child = spawn(command, args(address), { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `timeout` passes our SIGTERM on to the server and kills it after MAX_LIFETIME_S regardless.
+    const child = spawn('timeout', ['-k', '5', String(MAX_LIFETIME_S), command, ...args(address)], { stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     let log = '';
     child.stdout?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
