@@ -107,7 +107,8 @@ export async function startMonitoringStack(options: StackOptions = {}): Promise<
   const dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-prometheus-'));
   const started: ChildProcess[] = [];
   try {
-    const pushgateway = await startServer(PUSHGATEWAY, (address) => [`--web.listen-address=${address}`, '--log.level=warn'], 'Pushgateway');
+    // In memory only: Debian's build persists to /var/lib/prometheus by default, shared by every run.
+    const pushgateway = await startServer(PUSHGATEWAY, (address) => [`--web.listen-address=${address}`, '--persistence.file=', '--log.level=warn'], 'Pushgateway');
     started.push(pushgateway.child);
     const jobs = [
       // honor_labels: the pushed job/origin labels stay as pushed (the Pushgateway's standard setup).
