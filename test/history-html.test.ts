@@ -4,7 +4,7 @@
 // once the runs span days and not before.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -92,6 +92,11 @@ test('a latency chart per target with every run\'s points; the regression marked
   assert.equal(await slow.locator('.chart.network canvas').count(), 1, 'RTT measured for this target');
   assert.equal(await steady.locator('.chart.errors canvas').count(), 1);
   assert.equal(await slow.locator('.chart.cost canvas').count(), 1, 'kubernetes: priced from node hours');
+});
+
+test('the browser script formats nothing: every text comes from history-view.ts', () => {
+  const client = readFileSync('bench/reporters/history-client.js', 'utf8');
+  assert.doesNotMatch(client, /toFixed|toPrecision|toLocale|Intl\.|Math\.round|padStart|padEnd|toISOString/);
 });
 
 test('time of day / day of week: shown once the runs span days, with a median per UTC slot', async () => {

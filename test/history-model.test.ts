@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { compareRuns } from '../bench/compare.js';
 import { buildHistory } from '../bench/history/model.js';
-import { HISTORY_COLUMNS, renderHistoryCsv } from '../bench/history/csv.js';
+import { HISTORY_COLUMNS, renderHistoryCsv } from '../bench/reporters/history-csv.js';
 import { mergeRuns } from '../bench/merge.js';
 import type { RunResults } from '../bench/results/types.js';
 import { fixtureRun, spread } from './helpers/results-fixture.js';

@@ -4,7 +4,7 @@ import { EXIT, InputError } from '../errors.js';
 import { writeFileAtomic } from '../reporters/atomic-write.js';
 import { renderHistoryHtml } from '../reporters/history-html.js';
 import { readRunInput } from '../results/read.js';
-import { renderHistoryCsv } from './csv.js';
+import { renderHistoryCsv } from '../reporters/history-csv.js';
 import { buildHistory } from './model.js';
 
 export async function historyCommand(inputs: string[], opts: { out: string; failThreshold?: string }): Promise<number> {

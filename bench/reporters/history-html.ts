@@ -1,13 +1,14 @@
-// history.html: as self-contained and safe as report.html. A static skeleton; the history model
-// travels in one JSON island and history-client.js puts it on the page through textContent only;
-// uPlot is inlined; the Content Security Policy allows exactly the two inline scripts (by hash)
-// and no network access at all.
+// history.html: as self-contained and safe as report.html. A static skeleton; the view (every
+// text ready-made by history-view.ts, and the chart data) travels in one JSON island and
+// history-client.js puts it on the page through textContent only; uPlot is inlined; the Content
+// Security Policy allows exactly the two inline scripts (by hash) and no network access at all.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HistoryModel } from '../history/model.js';
+import { historyView } from './history-view.js';
 import { jsonIsland } from './html.js';
 
 const require = createRequire(import.meta.url);
@@ -79,7 +80,7 @@ export function renderHistoryHtml(model: HistoryModel): string {
   </section>
 </main>
 <footer><p id="footer" class="note"></p></footer>
-<script type="application/json" id="data">${jsonIsland(model)}</script>
+<script type="application/json" id="data">${jsonIsland({ view: historyView(model) })}</script>
 <script>${uplotJs}</script>
 <script>${clientJs}</script>
 </body>

@@ -2,21 +2,25 @@
 // spreadsheet pivot or any plotting tool takes it as it is. `regression` is true/false on the
 // latency metrics of a phase that `compare` judged against the series' previous run.
 import { stringify } from 'csv-stringify/sync';
-import type { HistoryModel, HistoryPoint } from './model.js';
+import { msFromUs } from '../units.js';
+import type { HistoryModel, HistoryPoint } from '../history/model.js';
 
 export const HISTORY_COLUMNS = ['started_at', 'run_id', 'origin', 'target', 'kind', 'region', 'metric', 'value', 'unit', 'regression'] as const;
 
 type Metric = { name: string; unit: (p: HistoryPoint) => string; value: (p: HistoryPoint) => number | null; phase?: 'cold' | 'warm' };
 
-const ms = (us: number | null) => (us === null ? null : us / 1000);
+/** Milliseconds with microsecond precision, as a number (a negative cold penalty stays a number,
+ *  not a formula-escaped text). */
+const ms = (us: number | null) => (us === null ? null : Number(msFromUs(us)));
+const ratio = (r: number | null) => (r === null ? null : Number(r.toFixed(6)));
 
 const METRICS: Metric[] = [
   { name: 'cold_p50', unit: () => 'ms', value: (p) => ms(p.coldP50Us), phase: 'cold' },
   { name: 'cold_p95', unit: () => 'ms', value: (p) => ms(p.coldP95Us), phase: 'cold' },
   { name: 'warm_p50', unit: () => 'ms', value: (p) => ms(p.warmP50Us), phase: 'warm' },
   { name: 'warm_p99', unit: () => 'ms', value: (p) => ms(p.warmP99Us), phase: 'warm' },
-  { name: 'cold_error_rate', unit: () => 'ratio', value: (p) => p.coldErrorRate },
-  { name: 'warm_error_rate', unit: () => 'ratio', value: (p) => p.warmErrorRate },
+  { name: 'cold_error_rate', unit: () => 'ratio', value: (p) => ratio(p.coldErrorRate) },
+  { name: 'warm_error_rate', unit: () => 'ratio', value: (p) => ratio(p.warmErrorRate) },
   { name: 'rtt', unit: () => 'ms', value: (p) => ms(p.rttUs) },
   { name: 'cold_penalty', unit: () => 'ms', value: (p) => ms(p.coldPenaltyUs) },
   { name: 'cost_per_1m_requests', unit: (p) => p.costCurrency ?? '', value: (p) => p.costPer1M },
@@ -39,7 +43,7 @@ export function renderHistoryCsv(model: HistoryModel): string {
           kind: s.kind,
           region: s.region,
           metric: m.name,
-          value: +value.toFixed(6),
+          value,
           unit: m.unit(p),
           regression: step ? String(step.verdict === 'regression') : '',
         });
