@@ -1,5 +1,5 @@
-// coldbench command line: run, validate, report, compare, export, history, restore. Exit codes per the contract:
-// 0 ok, 1 threshold/regression, 2 bad input, 3 run failed, 130 interrupted.
+// coldbench command line: run, validate, report, compare, export, history, restore. Exit codes per
+// the contract: 0 ok, 1 threshold/regression, 2 bad input, 3 run failed, 130 interrupted.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
