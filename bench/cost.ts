@@ -1,24 +1,13 @@
-// Cost estimates per target: per 1M requests (warm) and per cold start, from the platform numbers
-// the adapters recorded and the dated price table. Always labelled "estimate": list prices, no free
+// Cost estimates per target: per 1M requests (warm) and per cold start, from the platform facts the
+// adapters recorded and the dated price table. Always labelled "estimate": list prices, no free
 // tier, and client-observed latency stands in for billed time where the platform reports none.
-import { resolvePrices, type PriceTable } from './pricing.js';
-import type { TargetResult } from './results/types.js';
+import { unreachable } from './errors.js';
+import { nodeCountOf, resolvePrices, type PriceTable } from './pricing.js';
+import { factsOf, type CloudFunctionFacts, type LambdaFacts } from './results/platform-facts.js';
+import type { CostEstimate, TargetResult } from './results/types.js';
+import { bytesToGiB, defaultCpuFor, memoryBytes, parseQuantity } from './quantity.js';
 
-export type CostModel = 'lambda' | 'cloud-function' | 'node-hours' | 'none';
-
-export type CostEstimate = {
-  label: 'estimate';
-  model: CostModel;
-  currency: string;
-  /** Date of the price table (the default table's, or the one set with `pricing.date`). */
-  pricesDate: string;
-  per1MRequests: number | null;
-  perColdStart: number | null;
-  /** One sentence each: which numbers went in. */
-  basis: string[];
-  /** The `pricing:` overrides used, so a merged report can compute the same estimate again. */
-  overrides: Record<string, number | string>;
-};
+export type { CostEstimate, CostModel } from './results/types.js';
 
 export function estimateCost(target: TargetResult, pricing: Record<string, number | string> = {}): CostEstimate {
   const prices = resolvePrices(pricing);
@@ -28,33 +17,31 @@ export function estimateCost(target: TargetResult, pricing: Record<string, numbe
     pricesDate: prices.date,
     overrides: { ...pricing },
   };
-  switch (target.kind) {
+  const kind = target.kind;
+  switch (kind) {
     case 'lambda':
-      return { ...base, ...lambdaCost(target, prices) };
+      return { ...base, ...lambdaCost(target, factsOf(target.platform, 'lambda'), prices) };
     case 'cloud-function':
-      return { ...base, ...cloudFunctionCost(target, prices) };
+      return { ...base, ...cloudFunctionCost(target, factsOf(target.platform, 'cloud-function'), prices) };
     case 'knative':
     case 'kubernetes':
-      return { ...base, ...nodeCost(target, prices) };
-    default:
+      return { ...base, ...nodeCost(target, prices, pricing) };
+    case 'http':
       // A plain HTTP endpoint runs on something we know nothing about, unless a node price was given.
-      if ('node.hour' in pricing) return { ...base, ...nodeCost(target, prices) };
-      return { ...base, model: 'none', per1MRequests: null, perColdStart: null, basis: [`no cost model for kind ${target.kind}; set pricing."node.hour" to estimate from node hours`] };
+      if ('node.hour' in pricing) return { ...base, ...nodeCost(target, prices, pricing) };
+      return { ...base, model: 'none', per1MRequests: null, perColdStart: null, basis: [`no cost model for kind ${kind}; set pricing."node.hour" to estimate from node hours`] };
+    default:
+      return unreachable(kind, 'target kind');
   }
 }
 
 type Priced = Pick<CostEstimate, 'model' | 'per1MRequests' | 'perColdStart' | 'basis'>;
 
-function lambdaCost(target: TargetResult, prices: PriceTable): Priced {
+function lambdaCost(target: TargetResult, facts: Partial<LambdaFacts>, prices: PriceTable): Priced {
   const basis: string[] = [];
-  const arch = String(target.platform.architecture ?? target.config.architecture ?? 'x86_64') === 'arm64' ? 'arm64' : 'x86_64';
+  const arch = String(facts.architecture ?? target.config.architecture ?? 'x86_64') === 'arm64' ? 'arm64' : 'x86_64';
   const gbSecond = arch === 'arm64' ? prices['lambda.arm64.gbSecond'] : prices['lambda.x86_64.gbSecond'];
-  const memoryMb = firstNumber(
-    target.platform.memorySizeMb,
-    target.platform.memoryMb,
-    target.platform.memorySize,
-    ...coldSamples(target).map((s) => s.extra?.memorySizeMb),
-  );
+  const memoryMb = firstNumber(facts.memorySizeMb, ...coldSamples(target).map((s) => s.extra?.memorySizeMb));
   const mem = memoryMb ?? 128;
   basis.push(`${mem} MB ${arch}${memoryMb === null ? ' (memory size not reported; assumed the 128 MB default)' : ''} at ${prices['lambda.' + arch + '.gbSecond' as 'lambda.x86_64.gbSecond']} per GB-second, ${prices['lambda.requestPer1M']} per 1M requests`);
   const increment = prices['lambda.billingIncrementMs'];
@@ -87,13 +74,19 @@ function lambdaCost(target: TargetResult, prices: PriceTable): Priced {
   return { model: 'lambda', per1MRequests, perColdStart, basis };
 }
 
-function cloudFunctionCost(target: TargetResult, prices: PriceTable): Priced {
+/** Google's default memory for a function when the facts say nothing: 256 MiB. */
+const DEFAULT_FUNCTION_MEMORY_BYTES = 256 * 2 ** 20;
+
+function cloudFunctionCost(target: TargetResult, facts: Partial<CloudFunctionFacts>, prices: PriceTable): Priced {
   const basis: string[] = [];
-  const memoryGiB = parseMemoryGiB(target.platform.availableMemory) ?? 0.25;
-  const cpu = firstNumber(target.platform.availableCpu) ?? defaultCpuFor(memoryGiB);
+  const reportedMemory = memoryBytes(facts.availableMemory);
+  const memory = reportedMemory ?? DEFAULT_FUNCTION_MEMORY_BYTES;
+  const memoryGiB = bytesToGiB(memory);
+  const reportedCpu = firstNumber(parseQuantity(facts.availableCpu));
+  const cpu = reportedCpu ?? defaultCpuFor(memory);
   const increment = prices['cloudFunction.billingIncrementMs'];
   basis.push(
-    `${round(memoryGiB, 3)} GiB${target.platform.availableMemory === undefined ? ' (memory not reported; assumed 256 MiB)' : ''}, ${round(cpu, 3)} vCPU${target.platform.availableCpu === undefined ? ' (default for the memory size)' : ''}, billed in ${increment} ms increments at ${prices['cloudFunction.vcpuSecond']} per vCPU-second, ${prices['cloudFunction.gibSecond']} per GiB-second, ${prices['cloudFunction.requestPer1M']} per 1M requests`,
+    `${round(memoryGiB, 3)} GiB${reportedMemory === null ? ' (memory not reported; assumed 256 MiB)' : ''}, ${round(cpu, 3)} vCPU${reportedCpu === null ? ' (default for the memory size)' : ''}, billed in ${increment} ms increments at ${prices['cloudFunction.vcpuSecond']} per vCPU-second, ${prices['cloudFunction.gibSecond']} per GiB-second, ${prices['cloudFunction.requestPer1M']} per 1M requests`,
   );
   const perSecond = cpu * prices['cloudFunction.vcpuSecond'] + memoryGiB * prices['cloudFunction.gibSecond'];
   const requestPrice = prices['cloudFunction.requestPer1M'] / 1e6;
@@ -114,12 +107,17 @@ function cloudFunctionCost(target: TargetResult, prices: PriceTable): Priced {
   return { model: 'cloud-function', per1MRequests, perColdStart, basis };
 }
 
-function nodeCost(target: TargetResult, prices: PriceTable): Priced {
+function nodeCost(target: TargetResult, prices: PriceTable, pricing: Record<string, number | string>): Priced {
   const basis: string[] = [];
   const nodeHour = prices['node.hour'];
-  const nodes = firstNumber(target.platform.nodes) ?? 1;
+  // The cluster's size is not something the harness can see: the user says it, or one node is
+  // assumed, and the basis says which.
+  const given = nodeCountOf(pricing);
+  const nodes = given ?? 1;
   const perSecond = (nodeHour * nodes) / 3600;
-  basis.push(`${nodes} node${nodes === 1 ? '' : 's'} at ${nodeHour} per node-hour`);
+  basis.push(
+    `${nodes} node${nodes === 1 ? '' : 's'} at ${nodeHour} per node-hour (${given !== null ? 'pricing.nodes' : 'assumed: the node count was not given; set pricing.nodes'})`,
+  );
   let per1MRequests: number | null = null;
   const warm = target.phases.warm;
   if (warm && warm.throughputRps > 0) {
@@ -166,27 +164,3 @@ function round(n: number, digits: number): number {
   return +n.toFixed(digits);
 }
 
-/** "256M", "512Mi", "1G", "1Gi", "2048" (MiB) -> GiB. Cloud Functions' M means MiB in practice. */
-export function parseMemoryGiB(value: unknown): number | null {
-  if (typeof value === 'number') return value > 0 ? value / 1024 : null;
-  if (typeof value !== 'string') return null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(k|ki|m|mi|g|gi|mb|gb)?\s*$/i.exec(value);
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 'mi').toLowerCase();
-  if (unit.startsWith('k')) return n / 1024 / 1024;
-  if (unit.startsWith('g')) return n;
-  return n / 1024;
-}
-
-/** Cloud Functions (2nd gen) default vCPU for a memory size, when the API gives no availableCpu. */
-function defaultCpuFor(memoryGiB: number): number {
-  if (memoryGiB <= 0.125) return 0.083;
-  if (memoryGiB <= 0.25) return 0.167;
-  if (memoryGiB <= 0.5) return 0.333;
-  if (memoryGiB <= 1) return 0.583;
-  if (memoryGiB <= 2) return 1;
-  if (memoryGiB <= 8) return 2;
-  if (memoryGiB <= 16) return 4;
-  return 8;
-}

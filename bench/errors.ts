@@ -77,3 +77,9 @@ export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** The default branch of an exhaustive switch: a value the compiler proved impossible. A new
+ *  target kind (or error kind) not handled in a switch is a compile error here. */
+export function unreachable(value: never, what: string): never {
+  throw new Error(`unhandled ${what}: ${String(value)}`);
+}

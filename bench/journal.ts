@@ -1,20 +1,25 @@
 // Write-ahead journal of platform changes. Before the harness changes anything on a platform it
 // appends what it is about to change and how to undo it; after restoring it appends `restored`.
 // `coldbench restore <report-dir>` replays the undo of every change without a matching `restored`.
+// Each adapter types its own undo record and checks it again when `coldbench restore` reads it.
 import { appendFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 
-export interface JournalEntry {
+const journalEntrySchema = z.looseObject({
   /** Unique id of this change (kind:target:what). */
-  id: string;
-  kind: string;
-  target: string;
+  id: z.string().min(1),
+  kind: z.string(),
+  target: z.string(),
   /** Everything the adapter needs to undo the change (original env vars, replica count...). */
-  undo: Record<string, unknown>;
+  undo: z.record(z.string(), z.unknown()),
   /** Where the platform is (endpoint, namespace, context, function...). */
-  location: Record<string, unknown>;
-  at?: string;
-}
+  location: z.record(z.string(), z.unknown()),
+  at: z.string().optional(),
+});
+
+/** One change as the journal holds it; the kind-specific parts are checked by the kind's adapter. */
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
 export interface Journal {
   /** Record a change before making it. */
@@ -43,25 +48,29 @@ export function fileJournal(dir: string): Journal {
 
 export const nullJournal: Journal = { begin() {}, done() {} };
 
-/** Changes in a journal that were never marked restored (the last change per id wins). */
+const journalMarkerSchema = z.looseObject({ type: z.enum(['change', 'restored']), id: z.string().min(1) });
+
+/** Changes in a journal that were never marked restored (the first entry per id holds the original state). */
 export function pendingChanges(dir: string): JournalEntry[] {
   const file = path.join(dir, JOURNAL_FILE);
   if (!existsSync(file)) return [];
   const open = new Map<string, JournalEntry>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    let record: { type?: string; id?: string } & Partial<JournalEntry>;
+    let record: unknown;
     try {
       record = JSON.parse(line);
     } catch {
       continue; // a torn last line after kill -9
     }
-    if (!record.id) continue;
-    if (record.type === 'change') {
+    const marker = journalMarkerSchema.safeParse(record);
+    if (!marker.success) continue;
+    if (marker.data.type === 'change') {
+      const change = journalEntrySchema.safeParse(record);
       // Keep the first (original) undo for an id: later entries for the same change must not
       // replace the original state with an intermediate one.
-      if (!open.has(record.id)) open.set(record.id, record as JournalEntry);
-    } else if (record.type === 'restored') open.delete(record.id);
+      if (change.success && !open.has(change.data.id)) open.set(change.data.id, change.data);
+    } else open.delete(marker.data.id);
   }
   return [...open.values()];
 }

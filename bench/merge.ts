@@ -3,6 +3,7 @@
 // recomputed from the merged histogram, counters are summed. Thresholds recorded by the runs are
 // re-evaluated against the merged rows.
 import { createHistogram, decodeHistogram, type LatencyHistogram } from './histograms.js';
+import type { RecordedFacts } from './results/platform-facts.js';
 import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type RunResults, type TargetResult, type WarmPhaseResult } from './results/types.js';
 import { reevaluateRecorded } from './thresholds.js';
 import { estimateCost } from './cost.js';
@@ -61,7 +62,7 @@ function mergeTarget(rows: TargetResult[]): TargetResult {
     ...first,
     status,
     ...(failures.length > 0 ? { failure: [...new Set(failures)].join('; ') } : {}),
-    platform: Object.assign({}, ...rows.map((r) => r.platform)),
+    platform: rows.map((r) => r.platform).reduce(mergeFacts),
     phases: { ...(cold ? { cold } : {}), ...(warm ? { warm } : {}) },
   };
   if (!failures.length) delete merged.failure;
@@ -74,6 +75,11 @@ function mergeTarget(rows: TargetResult[]): TargetResult {
     if (first.cost) merged.cost = first.cost;
   }
   return merged;
+}
+
+/** Facts of repeated runs of one target: later runs add to (and win over) earlier ones. */
+function mergeFacts(merged: RecordedFacts, next: RecordedFacts): RecordedFacts {
+  return next.kind === merged.kind ? Object.assign({}, merged, next) : merged;
 }
 
 function addHistograms(encoded: string[], where: string): LatencyHistogram {

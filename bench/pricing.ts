@@ -27,12 +27,19 @@ export type PriceTable = { -readonly [K in PriceKey]: (typeof DEFAULT_PRICES)[K]
 
 const TEXT_KEYS: ReadonlySet<string> = new Set(['currency', 'date']);
 
+/** Not a price but a cost input: how many nodes a Knative / Kubernetes target runs on (the
+ *  harness cannot see the cluster's size; without it one node is assumed, and the basis says so). */
+export const NODE_COUNT_KEY = 'nodes';
+
 /** Problems of a `pricing:` override map (unknown keys, non-numeric prices); empty when valid. */
 export function pricingProblems(overrides: Record<string, unknown>): Array<{ key: string; message: string }> {
   const problems: Array<{ key: string; message: string }> = [];
   for (const [key, value] of Object.entries(overrides)) {
-    if (!(key in DEFAULT_PRICES)) {
-      problems.push({ key, message: `unknown price ${JSON.stringify(key)}; known prices: ${Object.keys(DEFAULT_PRICES).join(', ')}` });
+    if (key === NODE_COUNT_KEY) {
+      const nodes = toPrice(value);
+      if (nodes === null || nodes <= 0) problems.push({ key, message: `expected a positive number of nodes, got ${JSON.stringify(value)}` });
+    } else if (!(key in DEFAULT_PRICES)) {
+      problems.push({ key, message: `unknown price ${JSON.stringify(key)}; known prices: ${Object.keys(DEFAULT_PRICES).join(', ')} (and ${NODE_COUNT_KEY})` });
     } else if (!TEXT_KEYS.has(key) && toPrice(value) === null) {
       problems.push({ key, message: `expected a non-negative number, got ${JSON.stringify(value)}` });
     }
@@ -51,8 +58,15 @@ export function resolvePrices(overrides: Record<string, number | string> = {}): 
   if (problems.length > 0) throw new Error(`pricing.${problems[0]!.key}: ${problems[0]!.message}`);
   const table = { ...DEFAULT_PRICES } as PriceTable;
   for (const [key, value] of Object.entries(overrides)) {
+    if (key === NODE_COUNT_KEY) continue;
     if (TEXT_KEYS.has(key)) (table as Record<string, unknown>)[key] = String(value);
     else (table as Record<string, unknown>)[key] = toPrice(value);
   }
   return table;
+}
+
+/** `pricing.nodes`, when given (already validated by pricingProblems). */
+export function nodeCountOf(overrides: Record<string, number | string>): number | null {
+  const value = overrides[NODE_COUNT_KEY];
+  return value === undefined ? null : toPrice(value);
 }

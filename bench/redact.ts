@@ -53,14 +53,14 @@ function decodeSafe(text: string): string {
 }
 
 /** Literal credentials in a target's configuration (not only those from ${VAR}): credential
- *  header values and URL credentials. They join the run's secret set, so they are redacted from
- *  every output like ${VAR} values are. */
-export function literalCredentials(target: { headers?: Record<string, string> }): string[] {
+ *  header values and the credentials in its URL fields (`urlFields`: every field the target schema
+ *  builds from its URL type, CREDENTIAL_URL_FIELDS in config/schema.ts). They join the run's secret
+ *  set, so they are redacted from every output like ${VAR} values are. */
+export function literalCredentials(target: { headers?: Record<string, string> }, urlFields: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(target.headers ?? {})) if (isCredentialHeader(name)) out.push(...headerCredentials(name, value));
-  for (const key of ['url', 'endpoint', 'apiEndpoint']) {
-    const value = (target as Record<string, unknown>)[key];
-    if (typeof value === 'string') out.push(...urlCredentials(value));
+  for (const [key, value] of Object.entries(target)) {
+    if (urlFields.has(key) && typeof value === 'string') out.push(...urlCredentials(value));
   }
   return out.filter((s) => s.length >= MIN_SECRET_LENGTH);
 }

@@ -4,7 +4,7 @@ import { loadAdapterModule } from './adapters/registry.js';
 import { fileJournal, pendingChanges } from './journal.js';
 import { InputError, messageOf, TargetFailure } from './errors.js';
 import { existsSync, statSync } from 'node:fs';
-import { TARGET_KINDS, type TargetKind } from './config/schema.js';
+import { isTargetKind } from './config/schema.js';
 
 /** Some journalled changes could not be undone (each named with its reason); the others were. */
 export class RestoreFailure extends TargetFailure {}
@@ -16,15 +16,16 @@ export async function restoreFromReportDir(dir: string, log: (message: string) =
   let restored = 0;
   const failures: string[] = [];
   for (const entry of pendingChanges(dir)) {
-    if (!(TARGET_KINDS as readonly string[]).includes(entry.kind)) {
-      failures.push(`${entry.id}: unknown kind ${entry.kind}`);
+    const kind = entry.kind;
+    if (!isTargetKind(kind)) {
+      failures.push(`${entry.id}: unknown kind ${kind}`);
       continue;
     }
     try {
-      const module = await loadAdapterModule(entry.kind as TargetKind);
-      if (!module.restoreFromJournal) throw new Error(`kind ${entry.kind} cannot restore from a journal`);
+      const { journal: undo } = await loadAdapterModule(kind);
+      if (!undo) throw new Error(`kind ${kind} changes no platform, so a journal entry of it has nothing to restore`);
       log(`restoring ${entry.target}: ${entry.id}`);
-      await module.restoreFromJournal(entry);
+      await undo.restore(entry);
       journal.done(entry.id);
       restored += 1;
     } catch (err) {

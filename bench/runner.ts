@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadAdapterFactory } from './adapters/registry.js';
+import { createAdapter } from './adapters/registry.js';
 import type { Adapter, AdapterContext } from './adapters/types.js';
 import { Checkpoint } from './checkpoint.js';
 import { estimateCost } from './cost.js';
@@ -138,7 +138,7 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
     origin: run.origin,
     status: 'ok',
     config: configEcho(target),
-    platform: {},
+    platform: { kind: target.kind },
     phases: {},
   };
   const label = `${target.name} (${target.kind})`;
@@ -156,8 +156,7 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
   const coldSamples: ColdSampleRecord[] = [];
   run.checkpoint.targetStarted(result);
   try {
-    const factory = await loadAdapterFactory(target.kind);
-    adapter = await factory(target, ctx);
+    adapter = await createAdapter(target, ctx);
     activeAdapters.add(adapter);
     await adapter.prepare();
     result.platform = adapter.describe();
@@ -189,6 +188,7 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
         timeoutMs: target.timeoutMs,
         signal,
         onProgress: (done, elapsedMs) => progress.status(`${label}: warm ${done} requests in ${(elapsedMs / 1000).toFixed(0)} s`),
+        log: (message) => progress.log(`  ${label}: ${message}`),
       });
       result.phases.warm = phase;
       run.checkpoint.warmPhase(target.name, phase);

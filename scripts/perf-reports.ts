@@ -33,14 +33,15 @@ function syntheticTarget(index: number, random: () => number): TargetResult {
   const cold = histogramOf(coldUs);
   const warm = createHistogram();
   for (let i = 0; i < 100_000; i += 1) warm.record(200 + random() * random() * 50_000);
+  const kind = KINDS[index % KINDS.length]!;
   const target: TargetResult = {
     name: `target-${String(index).padStart(2, '0')}`,
-    kind: KINDS[index % KINDS.length]!,
+    kind,
     region: `region-${index % 7}`,
     origin: 'local',
     status: 'ok',
     config: { url: `http://127.0.0.1:${8000 + index}/` },
-    platform: { memoryMb: 256 },
+    platform: { kind },
     phases: {
       cold: {
         summary: cold.summary(0),

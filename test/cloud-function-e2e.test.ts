@@ -59,6 +59,7 @@ test('coldbench run: every forced cold sample verified, warm phase authorised, v
   const warm = target.phases.warm!;
   assert.equal(warm.requests, 150);
   assert.equal(warm.summary.errors, 0);
+  assert.ok(target.platform.kind === 'cloud-function', 'the platform facts carry their kind');
   assert.equal(target.platform.memoryMb, 256);
   assert.equal(target.platform.availableCpu, '0.1666');
 

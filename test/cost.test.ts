@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateCost, parseMemoryGiB } from '../bench/cost.js';
+import { estimateCost } from '../bench/cost.js';
 import { formatCostMarkdown } from '../bench/reporters/cost-markdown.js';
 import { DEFAULT_PRICES, PRICES_DATE, resolvePrices } from '../bench/pricing.js';
+import { bytesToGiB, memoryBytes } from '../bench/quantity.js';
 import { fixtureTarget } from './helpers/results-fixture.js';
 
 const close = (actual: number | null, expected: number, what: string) =>
@@ -16,7 +17,7 @@ test('lambda: billed duration x memory x GB-second price by architecture + reque
     coldExtra: [{ billedDurationMs: 300, memorySizeMb: 1024 }, { billedDurationMs: 500, memorySizeMb: 1024 }],
     warm: [12_000, 12_000],
     billedDurationMsMean: 10,
-    platform: { architecture: 'x86_64' },
+    platform: { kind: 'lambda', architecture: 'x86_64' },
   });
   const cost = estimateCost(target);
   assert.equal(cost.label, 'estimate');
@@ -26,14 +27,14 @@ test('lambda: billed duration x memory x GB-second price by architecture + reque
   close(cost.per1MRequests, 1e6 * (10 * 0.0000166667) / 1000 + 0.2, 'per 1M x86');
   // mean billed 400 ms at 1 GB + one request.
   close(cost.perColdStart, (400 * 0.0000166667) / 1000 + 0.2 / 1e6, 'per cold start');
-  const arm = estimateCost({ ...target, platform: { architecture: 'arm64' } });
+  const arm = estimateCost({ ...target, platform: { kind: 'lambda', architecture: 'arm64' } });
   close(arm.per1MRequests, 1e6 * (10 * 0.0000133334) / 1000 + 0.2, 'per 1M arm64');
   assert.ok(arm.per1MRequests! < cost.per1MRequests!);
   assert.match(cost.basis.join(' '), /1024 MB x86_64/);
 });
 
 test('lambda without a recorded billed duration falls back to client latency and says so', () => {
-  const cost = estimateCost(fixtureTarget({ name: 'fn', kind: 'lambda', warm: [2_500, 2_500], platform: { memorySizeMb: 512 } }));
+  const cost = estimateCost(fixtureTarget({ name: 'fn', kind: 'lambda', warm: [2_500, 2_500], platform: { kind: 'lambda', memorySizeMb: 512 } }));
   // mean 2.5 ms rounded up to the 1 ms billing increment = 3 ms at 0.5 GB.
   close(cost.per1MRequests, 1e6 * (3 * 0.5 * 0.0000166667) / 1000 + 0.2, 'per 1M');
   assert.match(cost.basis.join(' '), /upper bound/);
@@ -41,15 +42,16 @@ test('lambda without a recorded billed duration falls back to client latency and
 });
 
 test('cloud functions: vCPU-seconds + GiB-seconds in 100 ms increments + invocation price', () => {
-  const target = fixtureTarget({ name: 'gcf', kind: 'cloud-function', cold: [1_230_000], warm: [40_000, 60_000], platform: { availableMemory: '512Mi', availableCpu: '1' } });
+  const target = fixtureTarget({ name: 'gcf', kind: 'cloud-function', cold: [1_230_000], warm: [40_000, 60_000], platform: { kind: 'cloud-function', availableMemory: '512Mi', availableCpu: '1' } });
   const cost = estimateCost(target);
   const perSecond = 1 * 0.000024 + 0.5 * 0.0000025;
   close(cost.per1MRequests, 1e6 * (0.1 * perSecond + 0.4 / 1e6), 'per 1M (mean 50 ms billed as 100 ms)');
   close(cost.perColdStart, 1.3 * perSecond + 0.4 / 1e6, 'cold 1230 ms billed as 1300 ms');
   assert.equal(cost.model, 'cloud-function');
-  assert.equal(parseMemoryGiB('256M'), 0.25);
-  assert.equal(parseMemoryGiB('2Gi'), 2);
-  assert.equal(parseMemoryGiB('lots'), null);
+  // availableMemory is a Kubernetes quantity (Cloud Functions v2 ServiceConfig reference): M is 10^6 bytes, Mi 2^20.
+  assert.equal(memoryBytes('256M'), 256e6);
+  assert.equal(bytesToGiB(memoryBytes('2Gi') ?? 0), 2);
+  assert.equal(memoryBytes('lots'), null);
 });
 
 test('knative and kubernetes: node price per hour over the measured throughput', () => {

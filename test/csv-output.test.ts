@@ -21,7 +21,7 @@ function results(name: string): RunResults {
     run: { id: 'r', origin: 'tokyo', startedAt: 'a', endedAt: 'b', partial: false },
     targets: [
       {
-        name, kind: 'http', region: 'asia-east1', origin: 'tokyo', status: 'ok', config: {}, platform: {},
+        name, kind: 'http', region: 'asia-east1', origin: 'tokyo', status: 'ok', config: {}, platform: { kind: 'http' },
         phases: {
           cold: summariseColdSamples([sample(0, 170_250, true, { billedDurationMs: 9 }), sample(1, 20_000, false), sample(2, 180_000, null)], 'command'),
           warm: { summary: warm.summary(1), histogram: warm.encode(), model: 'closed', requests: 4, durationUs: 1_000_000, throughputRps: 4, errorsByKind: { http5xx: 1 } },

@@ -94,6 +94,7 @@ targets:
     assert.ok(warm.summary.p50Us < cold.summary.p50Us, `${t.name}: warm p50 ${warm.summary.p50Us} < cold p50 ${cold.summary.p50Us}`);
   }
   assert.ok(k8s.phases.cold!.samples.every((s) => typeof s.extra.readyMs === 'number'), 'readyMs beside every scale-from-zero sample');
+  assert.ok(k8s.platform.kind === 'kubernetes' && kn.platform.kind === 'knative', 'the platform facts carry their kind');
   assert.equal(k8s.platform.replicas, 2);
   assert.equal(k8s.platform.cpuRequestCores, 0.25);
   assert.equal(kn.platform.revision, `${service}-00001`);

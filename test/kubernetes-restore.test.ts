@@ -99,5 +99,5 @@ test('restoreFromJournal refuses when the context now points at another API serv
     location: { context: 'coldbench-emulator', server: 'https://elsewhere.example:6443', namespace: 'default', deployment: 'api' },
   };
   await assert.rejects(restoreFromJournal(entry), /now points at http:\/\/127\.0\.0\.1:\d+, not https:\/\/elsewhere\.example:6443/);
-  await assert.rejects(restoreFromJournal({ ...entry, undo: {} }), /missing deployment, namespace or replicas/);
+  await assert.rejects(restoreFromJournal({ ...entry, undo: {} }), /journal entry kubernetes:x:replicas: undo\.replicas: /);
 });

@@ -63,6 +63,7 @@ test('a run gives verified cold samples with init_ms and platform columns, a war
   const warm = target.phases.warm!;
   assert.ok(warm.requests > 10, `warm phase made ${warm.requests} calls`);
   assert.equal(warm.summary.errors, 0);
+  assert.ok(target.platform.kind === 'lambda', 'the platform facts carry their kind');
   assert.equal(target.platform.memorySizeMb, 128);
 
   const csv = readFileSync(path.join(out, 'samples.csv'), 'utf8').trim().split('\n');

@@ -3,11 +3,12 @@
 // operation, and the platform's two error forms (HTTP status from the REST transport, gRPC code
 // from gRPC / operation errors) and two enum forms ('ACTIVE' and 1).
 // The SDK is imported lazily: it costs hundreds of milliseconds and only cloud-function targets need it.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { protos, v2 } from '@google-cloud/functions';
 import type { GoogleAuth } from 'google-auth-library';
 import type { LROperation } from 'google-gax';
-import { TargetFailure } from '../errors.js';
+import { GCF_POLL_MS, MAX_POLL_INTERVAL_MS } from '../control/defaults.js';
+import { pollUntil, type WaitOptions } from '../control/poll.js';
+import { Interrupted, TargetFailure } from '../errors.js';
 
 export type GcfFunction = protos.google.cloud.functions.v2.IFunction;
 export type FunctionServiceClient = v2.FunctionServiceClient;
@@ -85,9 +86,9 @@ export function reasonOf(err: unknown): string {
   return text.split('\n')[0] ?? text;
 }
 
-/** One sentence naming the target and the platform's reason. */
-export function controlPlaneFailure(target: string, what: string, err: unknown): TargetFailure {
-  if (err instanceof TargetFailure) return err;
+/** One sentence naming the target and the platform's reason (an interrupt stays an interrupt). */
+export function controlPlaneFailure(target: string, what: string, err: unknown): TargetFailure | Interrupted {
+  if (err instanceof TargetFailure || err instanceof Interrupted) return err;
   let hint = '';
   if (isNotFound(err)) hint = ' (not found: check project, region and function)';
   else if (isUnauthenticated(err)) hint = ' (check the Application Default Credentials and their permissions)';
@@ -102,63 +103,63 @@ export function stateName(state: unknown): string {
 }
 export const isActive = (state: unknown) => stateName(state) === 'ACTIVE';
 
-export interface WaitOptions {
+export interface OperationWait {
   timeoutMs: number;
   /** Fixed poll interval; 0 = start at 200 ms and back off to 2 s. */
   pollIntervalMs: number;
+  /** Aborts the wait with Interrupted; left out while restoring. */
   signal?: AbortSignal;
   log?: (message: string) => void;
 }
 
+type UpdateOperation = LROperation<GcfFunction, protos.google.cloud.functions.v2.IOperationMetadata>;
+
 /**
  * Replace the function's environment variables (the whole map, as the API does with this mask)
- * and wait for the operation. Retries while another operation is in progress. Returns the
+ * and wait for the operation. Waits out another operation in progress (409). Returns the
  * function as the operation reports it.
  */
 export async function updateEnvironment(
   client: FunctionServiceClient,
   name: string,
   environmentVariables: Record<string, string>,
-  wait: WaitOptions,
+  wait: OperationWait,
 ): Promise<GcfFunction> {
-  const deadline = Date.now() + wait.timeoutMs;
-  let delay = wait.pollIntervalMs || 200;
-  const nextDelay = () => {
-    const current = delay;
-    if (!wait.pollIntervalMs) delay = Math.min(Math.round(delay * 1.5), 2000);
-    return current;
+  const timing: Omit<WaitOptions, 'what'> = {
+    timeoutMs: wait.timeoutMs,
+    deadline: Date.now() + wait.timeoutMs,
+    intervalMs: wait.pollIntervalMs || GCF_POLL_MS,
+    backoff: wait.pollIntervalMs ? 1 : 1.5,
+    maxIntervalMs: MAX_POLL_INTERVAL_MS,
+    signal: wait.signal,
+    log: wait.log,
   };
-  const pause = async (what: string) => {
-    if (Date.now() + delay > deadline) throw new TargetFailure(`${what} did not finish within ${wait.timeoutMs} ms (cold.waitTimeout)`);
-    try {
-      await sleep(nextDelay(), undefined, wait.signal ? { signal: wait.signal } : undefined);
-    } catch {
-      throw new TargetFailure(`interrupted while waiting for ${what}`);
-    }
-  };
-
-  let operation: LROperation<GcfFunction, protos.google.cloud.functions.v2.IOperationMetadata>;
-  for (;;) {
-    try {
-      [operation] = await client.updateFunction({
-        function: { name, serviceConfig: { environmentVariables } },
-        updateMask: { paths: [ENV_MASK] },
-      });
-      break;
-    } catch (err) {
-      if (!isConflict(err)) throw err;
-      wait.log?.(`another operation on ${name} is in progress; waiting`);
-      await pause(`the operation in progress on ${name}`);
-    }
-  }
+  const { value: operation } = await pollUntil<UpdateOperation>(
+    async () => {
+      try {
+        const [started] = await client.updateFunction({ function: { name, serviceConfig: { environmentVariables } }, updateMask: { paths: [ENV_MASK] } });
+        return { done: true, value: started };
+      } catch (err) {
+        if (isConflict(err)) return { done: false, state: 'another operation is in progress' };
+        throw err;
+      }
+    },
+    // Only throttles are retried: after a 5xx the update may or may not have started.
+    { ...timing, what: `the operation in progress on ${name} to end`, retry: 'throttled' },
+  );
   wait.log?.(`updating ${name}: operation ${operation.name ?? '?'}`);
-  // Our own poll loop: the client's promise() has no total timeout and cannot be aborted.
-  while (!operation.done) {
-    await pause(`operation ${operation.name ?? ''} on ${name}`);
-    await operation.getOperation();
-  }
+  // Our own poll: the client's promise() has no total timeout and cannot be aborted.
+  let polls = 0;
+  await pollUntil<void>(
+    async () => {
+      if (polls++ > 0) await operation.getOperation();
+      return operation.done ? { done: true, value: undefined } : { done: false, state: 'operation pending' };
+    },
+    { ...timing, what: `operation ${operation.name ?? ''} on ${name}` },
+  );
   if (operation.error) throw operation.error;
-  const result = operation.result as GcfFunction | null;
+  // The client decodes the response as a Function (every field of which is optional).
+  const result: GcfFunction | null = operation.result;
   if (!result) throw new TargetFailure(`operation ${operation.name ?? ''} on ${name} finished without a function in its response`);
   return result;
 }

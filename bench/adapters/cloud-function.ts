@@ -6,12 +6,16 @@
 //   sample. The original variables are written back by restore() (also after errors / Ctrl-C).
 // - Cold verification is the phase's job, through `cold.instanceHeader` (Google has no per-response
 //   cold flag). Warm load is plain HTTP with the Authorization header, refreshed before expiry.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { GoogleAuth, IdTokenClient } from 'google-auth-library';
 import type { CloudFunctionTarget } from '../config/schema.js';
+import { nowUs, usSince } from '../control/clock.js';
+import { DEFAULT_WAIT_TIMEOUT_MS } from '../control/defaults.js';
+import { JournaledChange } from '../control/journaled-change.js';
 import { TargetFailure } from '../errors.js';
 import { timedRequest } from '../http/timed-request.js';
-import type { JournalEntry } from '../journal.js';
+import type { CloudFunctionFacts } from '../results/platform-facts.js';
+import { bytesToMegabytes, defaultCpuFor, memoryBytes, parseQuantity } from '../quantity.js';
 import {
   controlPlaneFailure,
   createAuth,
@@ -24,8 +28,11 @@ import {
   type FunctionServiceClient,
   type GcfFunction,
 } from './cloud-function-client.js';
+import { cloudFunctionJournal, environmentDigest, sameEnvironment, type CloudFunctionLocation, type EnvUndo } from './cloud-function-journal.js';
 import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterFactory, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
+
+export { environmentDigest, withoutNonce, type EnvUndo } from './cloud-function-journal.js';
 
 /** The variable whose new value forces a new revision. Only this key is ever added. */
 export const NONCE_VARIABLE = 'COLDBENCH_COLD_START';
@@ -37,52 +44,13 @@ export const NONCE_VARIABLE = 'COLDBENCH_COLD_START';
  */
 const ID_TOKEN_REFRESH_MARGIN_MS = 15 * 60_000;
 
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
-/**
- * The journal keeps no variable values (they may be secrets): only our key, its original value
- * if it had one, and a digest of the original map to check an undo is exact.
- */
-export interface EnvUndo {
-  nonceKey: string;
-  originalNonceValue: string | null;
-  originalDigest: string;
-}
-
-export function environmentDigest(env: Record<string, string>): string {
-  const canonical = JSON.stringify(Object.keys(env).sort().map((k) => [k, env[k]]));
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
-/** The original map, rebuilt from the current one: our key removed (or set back). */
-export function withoutNonce(current: Record<string, string>, undo: EnvUndo): Record<string, string> {
-  const env = { ...current };
-  delete env[undo.nonceKey];
-  if (undo.originalNonceValue !== null) env[undo.nonceKey] = undo.originalNonceValue;
-  return env;
-}
-
-function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
-  return environmentDigest(a) === environmentDigest(b);
-}
-
-/** '256M' -> 256, '1Gi' -> 1073.741824 (megabytes, as Google prices memory). */
+/** '256M' -> 256, '1Gi' -> 1073.742 (megabytes, as Google prices memory). */
 export function memoryMegabytes(value: string | null | undefined): number | null {
-  const match = /^(\d+(?:\.\d+)?)\s*(k|Ki|M|Mi|G|Gi)?$/.exec(value?.trim() ?? '');
-  if (!match) return null;
-  const factor: Record<string, number> = { k: 1e-3, Ki: 1.024e-3, M: 1, Mi: 1.048576, G: 1e3, Gi: 1073.741824, '': 1e-6 };
-  return Math.round(Number(match[1]) * (factor[match[2] ?? ''] ?? 1) * 1000) / 1000;
+  const bytes = memoryBytes(value);
+  return bytes === null ? null : bytesToMegabytes(bytes);
 }
 
-/** vCPUs Google assigns when availableCpu is unset (2nd gen memory tiers). */
-function defaultCpuFor(memoryMb: number | null): number | null {
-  if (memoryMb === null) return null;
-  const tiers: [number, number][] = [[128, 0.083], [256, 0.167], [512, 0.333], [1024, 0.583], [2048, 1], [4096, 2], [8192, 2], [16384, 4], [32768, 8]];
-  for (const [limit, cpu] of tiers) if (memoryMb <= limit * 1.05) return cpu;
-  return 8;
-}
-
-export class CloudFunctionAdapter implements Adapter {
+export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
   readonly kind = 'cloud-function';
   private readonly name: string;
   private auth: GoogleAuth | null = null;
@@ -93,7 +61,7 @@ export class CloudFunctionAdapter implements Adapter {
   private original: Record<string, string> | null = null;
   private revision: string | null = null;
   private authorization: string | null = null;
-  private changed = false;
+  private readonly change: JournaledChange<EnvUndo, CloudFunctionLocation>;
   private readonly nonceBase = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
   constructor(
@@ -101,10 +69,7 @@ export class CloudFunctionAdapter implements Adapter {
     private readonly ctx: AdapterContext,
   ) {
     this.name = functionName(target.project, target.region, target.function);
-  }
-
-  private get journalId(): string {
-    return `cloud-function:${this.target.name}:environment`;
+    this.change = new JournaledChange(ctx.journal);
   }
 
   private get strategy() {
@@ -112,7 +77,7 @@ export class CloudFunctionAdapter implements Adapter {
   }
 
   private get waitTimeoutMs(): number {
-    return this.target.cold?.waitTimeoutMs ?? 180_000;
+    return this.target.cold?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
   }
 
   async prepare(): Promise<void> {
@@ -175,17 +140,13 @@ export class CloudFunctionAdapter implements Adapter {
     if (!client || !original) throw new TargetFailure(`cloud-function target ${this.target.name}: prepare() did not read the function`);
 
     const start = nowUs();
-    if (!this.changed) {
-      const undo: EnvUndo = { nonceKey: NONCE_VARIABLE, originalNonceValue: original[NONCE_VARIABLE] ?? null, originalDigest: environmentDigest(original) };
-      this.ctx.journal.begin({
-        id: this.journalId,
-        kind: 'cloud-function',
-        target: this.target.name,
-        undo: { ...undo },
-        location: { apiEndpoint: this.target.apiEndpoint ?? null, project: this.target.project, region: this.target.region, function: this.target.function, name: this.name },
-      });
-      this.changed = true;
-    }
+    this.change.begin({
+      id: `cloud-function:${this.target.name}:environment`,
+      kind: 'cloud-function',
+      target: this.target.name,
+      undo: { nonceKey: NONCE_VARIABLE, originalNonceValue: original[NONCE_VARIABLE] ?? null, originalDigest: environmentDigest(original) },
+      location: { apiEndpoint: this.target.apiEndpoint ?? null, project: this.target.project, region: this.target.region, function: this.target.function, name: this.name },
+    });
     const previous = this.revision;
     let fn: GcfFunction;
     try {
@@ -207,7 +168,7 @@ export class CloudFunctionAdapter implements Adapter {
     }
     this.revision = revision;
     this.fn = fn;
-    return { controlPlaneUs: nowUs() - start, note: `revision ${revision}` };
+    return { controlPlaneUs: usSince(start), note: `revision ${revision}` };
   }
 
   async sampleCold(_seq?: number): Promise<Invocation> {
@@ -248,35 +209,36 @@ export class CloudFunctionAdapter implements Adapter {
     };
   }
 
-  async restore(): Promise<void> {
-    if (!this.changed) return;
-    const client = this.client;
-    const original = this.original;
-    if (!client || !original) return;
-    this.ctx.log(`restoring the environment variables of ${this.name}`);
-    let fn: GcfFunction;
-    try {
-      // Not bound to ctx.signal: restoring must work after Ctrl-C.
-      fn = await updateEnvironment(client, this.name, original, { timeoutMs: this.waitTimeoutMs, pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0, log: this.ctx.log });
-    } catch (err) {
-      throw new TargetFailure(
-        `cloud-function target ${this.target.name}: restoring the environment variables of ${this.name} failed (run \`coldbench restore <report-dir>\` to retry): ${reasonOf(err)}`,
-      );
-    }
-    const restored = { ...(fn.serviceConfig?.environmentVariables ?? {}) };
-    if (!sameEnvironment(restored, original)) {
-      throw new TargetFailure(`cloud-function target ${this.target.name}: after restoring, the environment variables of ${this.name} differ from the original ones`);
-    }
-    this.changed = false;
-    this.revision = fn.serviceConfig?.revision ?? this.revision;
-    this.ctx.journal.done(this.journalId);
+  /** Write the original variables back (idempotent, once even when called concurrently; works
+   *  after Ctrl-C: not bound to ctx.signal). */
+  restore(): Promise<void> {
+    return this.change.restore(async () => {
+      const client = this.client;
+      const original = this.original;
+      if (!client || !original) return;
+      this.ctx.log(`restoring the environment variables of ${this.name}`);
+      let fn: GcfFunction;
+      try {
+        fn = await updateEnvironment(client, this.name, original, { timeoutMs: this.waitTimeoutMs, pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0, log: this.ctx.log });
+      } catch (err) {
+        throw new TargetFailure(
+          `cloud-function target ${this.target.name}: restoring the environment variables of ${this.name} failed (run \`coldbench restore <report-dir>\` to retry): ${reasonOf(err)}`,
+        );
+      }
+      const restored = { ...(fn.serviceConfig?.environmentVariables ?? {}) };
+      if (!sameEnvironment(restored, original)) {
+        throw new TargetFailure(`cloud-function target ${this.target.name}: after restoring, the environment variables of ${this.name} differ from the original ones`);
+      }
+      this.revision = fn.serviceConfig?.revision ?? this.revision;
+    });
   }
 
-  describe(): Record<string, string | number | boolean | null> {
+  describe(): CloudFunctionFacts {
     const service = this.fn?.serviceConfig;
-    const memoryMb = memoryMegabytes(service?.availableMemory);
-    const cpu = service?.availableCpu ? Number(service.availableCpu) : null;
+    const memory = memoryBytes(service?.availableMemory);
+    const cpu = parseQuantity(service?.availableCpu);
     return {
+      kind: 'cloud-function',
       function: this.name,
       url: this.url || null,
       auth: this.target.auth,
@@ -284,9 +246,9 @@ export class CloudFunctionAdapter implements Adapter {
       state: this.fn ? stateName(this.fn.state) : null,
       runtime: this.fn?.buildConfig?.runtime ?? null,
       availableMemory: service?.availableMemory ?? null,
-      memoryMb,
+      memoryMb: memory === null ? null : bytesToMegabytes(memory),
       availableCpu: service?.availableCpu ?? null,
-      cpu: cpu !== null && Number.isFinite(cpu) ? cpu : defaultCpuFor(memoryMb),
+      cpu: cpu !== null && cpu > 0 ? cpu : memory === null ? null : defaultCpuFor(memory),
       timeoutSeconds: service?.timeoutSeconds ?? null,
       minInstanceCount: service?.minInstanceCount ?? 0,
       maxInstanceCount: service?.maxInstanceCount ?? null,
@@ -300,34 +262,10 @@ export class CloudFunctionAdapter implements Adapter {
   }
 }
 
-export const createCloudFunctionAdapter: AdapterFactory = async (target, ctx) => new CloudFunctionAdapter(target as CloudFunctionTarget, ctx);
+export const cloudFunctionModule: AdapterModule<'cloud-function'> = {
+  create: async (target, ctx) => new CloudFunctionAdapter(target, ctx),
+  journal: cloudFunctionJournal,
+};
 
-/**
- * Undo one journal entry after a killed run: remove our nonce variable from the function's
- * current variables (which gives back the original map unless someone else changed it since).
- */
-export async function restoreFromJournal(entry: JournalEntry): Promise<void> {
-  const location = entry.location as { apiEndpoint?: string | null; name?: string };
-  const undo = entry.undo as Partial<EnvUndo>;
-  if (!location.name || !undo.nonceKey || undo.originalDigest === undefined) {
-    throw new Error(`journal entry ${entry.id} has no function name or undo information`);
-  }
-  const full: EnvUndo = { nonceKey: undo.nonceKey, originalNonceValue: undo.originalNonceValue ?? null, originalDigest: undo.originalDigest };
-  const auth = await createAuth();
-  const client = await createFunctionsClient(auth, location.apiEndpoint ?? undefined);
-  try {
-    const [fn] = await client.getFunction({ name: location.name });
-    const current = { ...(fn.serviceConfig?.environmentVariables ?? {}) };
-    const target = withoutNonce(current, full);
-    if (!sameEnvironment(current, target)) {
-      await updateEnvironment(client, location.name, target, { timeoutMs: 180_000, pollIntervalMs: 0 });
-    }
-    if (environmentDigest(target) !== full.originalDigest) {
-      throw new TargetFailure(`cloud-function target ${entry.target}: removed ${full.nonceKey} from ${location.name}, but other environment variables changed since the run; check them by hand`);
-    }
-  } catch (err) {
-    throw controlPlaneFailure(entry.target, `restoring the environment variables of ${location.name}`, err);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
-}
+/** `coldbench restore` of one journal entry of this kind (checked against its record shape first). */
+export const restoreFromJournal = cloudFunctionJournal.restore;

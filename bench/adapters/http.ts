@@ -2,7 +2,8 @@
 import type { HttpTarget } from '../config/schema.js';
 import { timedRequest } from '../http/timed-request.js';
 import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterFactory, HttpRequestSpec, Invocation } from './types.js';
+import type { HttpFacts } from '../results/platform-facts.js';
+import type { Adapter, AdapterContext, AdapterModule, HttpRequestSpec, Invocation } from './types.js';
 
 export function httpRequestSpec(target: { url: string; method: string; headers: Record<string, string>; body?: string }): HttpRequestSpec {
   return { url: target.url, method: target.method, headers: target.headers, body: target.body };
@@ -19,7 +20,7 @@ export function invokeHttpTarget(
   return timedRequest({ ...request, timeoutMs: target.timeoutMs, fresh, instanceHeader: target.cold?.instanceHeader, signal: ctx.signal });
 }
 
-export class HttpAdapter implements Adapter {
+export class HttpAdapter implements Adapter<'http'> {
   readonly kind = 'http';
   constructor(
     private readonly target: HttpTarget,
@@ -46,9 +47,12 @@ export class HttpAdapter implements Adapter {
 
   async restore(): Promise<void> {}
 
-  describe() {
-    return {};
+  /** Nothing is known about what serves a plain URL. */
+  describe(): HttpFacts {
+    return { kind: 'http' };
   }
 }
 
-export const createHttpAdapter: AdapterFactory = async (target, ctx) => new HttpAdapter(target as HttpTarget, ctx);
+export const httpModule: AdapterModule<'http'> = {
+  create: async (target, ctx) => new HttpAdapter(target, ctx),
+};

@@ -5,18 +5,16 @@
 // request on a fresh connection, which the activator holds while a pod starts. none / idle /
 // command work as for plain HTTP.
 import type { KnativeTarget } from '../config/schema.js';
-import { TargetFailure } from '../errors.js';
+import { nowUs, usSince } from '../control/clock.js';
+import { KNATIVE_ZERO_POLL_MS } from '../control/defaults.js';
+import { pollUntil } from '../control/poll.js';
+import { messageOf, TargetFailure } from '../errors.js';
+import type { KnativeFacts } from '../results/platform-facts.js';
 import { invokeHttpTarget } from './http.js';
-import type { JournalEntry } from '../journal.js';
-import { API_CALL_TIMEOUT_MS, apiErrorReason, apiStatusCode, connectKube, describePods, listPods, pollUntil, withTimeout, type KubeClients, type PodState } from './kube-client.js';
+import { apiErrorReason, apiStatusCode, connectKube, describePods, kubeCall, listPods, type KubeClients, type PodState } from './kube-client.js';
 import { podRequests } from './kube-quantity.js';
 import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterFactory, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
-
-/** Pod-list poll while waiting for zero when the target sets no cold.pollInterval (Knative's own check uses 1 s). */
-const DEFAULT_ZERO_POLL_MS = 500;
-
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
 
 /** Knative's "scaled to zero": no pod Pending, none Running without a deletion timestamp. */
 export function isAtZero(pods: PodState[]): boolean {
@@ -38,11 +36,11 @@ interface KnativeServiceObject {
   };
 }
 
-export class KnativeAdapter implements Adapter {
+export class KnativeAdapter implements Adapter<'knative'> {
   readonly kind = 'knative';
   private clients: KubeClients | undefined;
   private url: string | undefined;
-  private facts: Record<string, string | number | boolean | null> = {};
+  private facts: KnativeFacts = { kind: 'knative' };
 
   constructor(
     private readonly target: KnativeTarget,
@@ -69,7 +67,7 @@ export class KnativeAdapter implements Adapter {
       await this.readService();
     } catch (err) {
       if (needsApi) throw err;
-      this.ctx.log(`could not read ${this.name} for the report: ${(err as Error).message}`);
+      this.ctx.log(`could not read ${this.name} for the report: ${messageOf(err)}`);
     }
     if (!this.url) throw new TargetFailure(`target ${this.target.name}: ${this.name} has no status.url yet and the target sets no url`);
   }
@@ -78,17 +76,19 @@ export class KnativeAdapter implements Adapter {
     const clients = (this.clients ??= connectKube({ context: this.target.context, namespace: this.target.namespace, what: `target ${this.target.name}` }));
     let service: KnativeServiceObject;
     try {
-      service = (await withTimeout(
-        clients.custom.getNamespacedCustomObject({
-          group: 'serving.knative.dev',
-          version: 'v1',
-          namespace: this.target.namespace,
-          plural: 'services',
-          name: this.target.service,
-        }),
-        API_CALL_TIMEOUT_MS,
+      const object: unknown = await kubeCall(
+        () =>
+          clients.custom.getNamespacedCustomObject({
+            group: 'serving.knative.dev',
+            version: 'v1',
+            namespace: this.target.namespace,
+            plural: 'services',
+            name: this.target.service,
+          }),
         `read ${this.name}`,
-      )) as KnativeServiceObject;
+        { signal: this.ctx.signal },
+      );
+      service = asKnativeService(object);
     } catch (err) {
       const why = apiStatusCode(err) === 404 ? `not found: ${apiErrorReason(err)}` : apiErrorReason(err);
       throw new TargetFailure(`target ${this.target.name}: cannot read ${this.name} (context ${clients.location.context}): ${why}`);
@@ -104,6 +104,7 @@ export class KnativeAdapter implements Adapter {
     const template = service.spec?.template;
     const requests = podRequests(template?.spec?.containers);
     this.facts = {
+      kind: 'knative',
       namespace: this.target.namespace,
       service: this.target.service,
       context: clients.location.context,
@@ -125,27 +126,27 @@ export class KnativeAdapter implements Adapter {
     const cold = this.target.cold!;
     const start = nowUs();
     try {
-      const waitedMs = await pollUntil(
+      const { waitedMs } = await pollUntil<void>(
         async () => {
-          let pods: PodState[];
-          try {
-            pods = await listPods(clients, this.selector);
-          } catch (err) {
-            throw new TargetFailure(`target ${this.target.name}: cannot list the pods of ${this.name}: ${apiErrorReason(err)}`);
-          }
-          return { done: isAtZero(pods), state: describePods(pods) };
+          // A transient failure (429, 5xx) is retried by the wait; any other ends it.
+          const pods = await listPods(clients, this.selector);
+          return isAtZero(pods) ? { done: true, value: undefined } : { done: false, state: describePods(pods) };
         },
         {
           timeoutMs: cold.waitTimeoutMs,
-          intervalMs: cold.pollIntervalMs || DEFAULT_ZERO_POLL_MS,
+          intervalMs: cold.pollIntervalMs || KNATIVE_ZERO_POLL_MS,
           signal: this.ctx.signal,
           log: this.ctx.log,
           what: `${this.name} to scale to zero`,
         },
       );
-      return { controlPlaneUs: nowUs() - start, note: `at zero after ${waitedMs} ms` };
+      return { controlPlaneUs: usSince(start), note: `at zero after ${waitedMs} ms` };
     } catch (err) {
-      if (err instanceof TargetFailure && !err.message.startsWith('target ')) {
+      if (!(err instanceof Error) || err.name === 'Interrupted') throw err;
+      if (!(err instanceof TargetFailure)) {
+        throw new TargetFailure(`target ${this.target.name}: cannot list the pods of ${this.name}: ${apiErrorReason(err)}`);
+      }
+      if (!err.message.startsWith('target ')) {
         throw new TargetFailure(
           `target ${this.target.name}: ${err.message}; check the revision's autoscaling.knative.dev/window and cold.waitTimeout`,
         );
@@ -176,14 +177,18 @@ export class KnativeAdapter implements Adapter {
   /** scale-to-zero only waits; nothing on the platform was changed. */
   async restore(): Promise<void> {}
 
-  describe() {
+  describe(): KnativeFacts {
     return { ...this.facts };
   }
 }
 
-export const createKnativeAdapter: AdapterFactory = async (target, ctx) => new KnativeAdapter(target as KnativeTarget, ctx);
+/** No journal: scale-to-zero changes nothing on the platform. */
+export const knativeModule: AdapterModule<'knative'> = {
+  create: async (target, ctx) => new KnativeAdapter(target, ctx),
+};
 
-/** The knative adapter writes no journal entries (it changes nothing); an entry of its kind is not ours to undo. */
-export async function restoreFromJournal(entry: JournalEntry): Promise<void> {
-  throw new Error(`journal entry ${entry.id}: the knative adapter never changes a platform, so there is nothing to restore`);
+/** The parts of a serving.knative.dev/v1 Service read here (the custom-objects API returns untyped JSON). */
+function asKnativeService(object: unknown): KnativeServiceObject {
+  if (object === null || typeof object !== 'object') throw new TargetFailure('the API returned no Service object');
+  return object;
 }

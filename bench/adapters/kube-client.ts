@@ -1,7 +1,6 @@
 // Shared by the knative and kubernetes adapters: API clients from the standard kubeconfig chain
 // (KUBECONFIG, ~/.kube/config, in-cluster) with an optional context, API error messages, pod
-// listing, and bounded, abortable polling of the control plane.
-import { setTimeout as sleep } from 'node:timers/promises';
+// listing, and API calls bounded in time and retried while the API server throttles.
 import {
   ApiException,
   AppsV1Api,
@@ -11,7 +10,9 @@ import {
   type Cluster,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { Interrupted, TargetFailure, messageOf } from '../errors.js';
+import { API_CALL_TIMEOUT_MS } from '../control/defaults.js';
+import { callWithRetry } from '../control/poll.js';
+import { TargetFailure, messageOf } from '../errors.js';
 
 /** Where a target lives: enough to reconnect for `coldbench restore` (never a credential). */
 export interface KubeLocation {
@@ -27,9 +28,6 @@ export interface KubeClients {
   custom: CustomObjectsApi;
   location: KubeLocation;
 }
-
-/** Upper bound of one API call, so a hung API server cannot stall a bounded wait forever. */
-export const API_CALL_TIMEOUT_MS = 30_000;
 
 /** Load the kubeconfig (KUBECONFIG works) and build clients; TargetFailure names what is wrong. */
 export function connectKube(options: { context?: string; namespace: string; what: string }): KubeClients {
@@ -71,8 +69,8 @@ function allowPlainHttp(config: KubeConfig, cluster: Cluster): void {
 /** One sentence from an API failure: the Status message when the server sent one. */
 export function apiErrorReason(err: unknown): string {
   if (err instanceof ApiException) {
-    const code = (err as ApiException<unknown>).code;
-    const body = (err as ApiException<unknown>).body;
+    const code = err.code;
+    const body: unknown = err.body;
     let message: string | undefined;
     let reason: string | undefined;
     try {
@@ -93,7 +91,21 @@ export function apiErrorReason(err: unknown): string {
 }
 
 export function apiStatusCode(err: unknown): number | undefined {
-  return err instanceof ApiException ? (err as ApiException<unknown>).code : undefined;
+  return err instanceof ApiException ? err.code : undefined;
+}
+
+/** One API call outside a wait: each attempt bounded by API_CALL_TIMEOUT_MS, retried within that
+ *  budget while the API server throttles (429, Retry-After) and, for reads, while it fails
+ *  transiently (5xx, reset connections). A mutation met by a 5xx may have been applied: not retried. */
+export function kubeCall<T>(call: () => Promise<T>, what: string, options: { signal?: AbortSignal; mutation?: boolean } = {}): Promise<T> {
+  return callWithRetry(() => withTimeout(call(), API_CALL_TIMEOUT_MS, what), {
+    what,
+    timeoutMs: API_CALL_TIMEOUT_MS,
+    intervalMs: 200,
+    backoff: 2,
+    signal: options.signal,
+    retry: options.mutation ? 'throttled' : 'transient',
+  });
 }
 
 /** Await an API call, but no longer than `timeoutMs` (the call itself cannot be cancelled). */
@@ -148,41 +160,4 @@ export function describePods(pods: PodState[]): string {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
-}
-
-export interface PollOptions {
-  timeoutMs: number;
-  intervalMs: number;
-  signal: AbortSignal;
-  log: (message: string) => void;
-  /** What we wait for, for progress lines and the timeout error ("deployment x to have no pods"). */
-  what: string;
-  /** Progress line interval. */
-  progressEveryMs?: number;
-}
-
-/** Poll `check` until it returns done, bounded by timeoutMs; progress through log; abortable.
- *  Throws TargetFailure on timeout (with the last state) and Interrupted on abort. */
-export async function pollUntil(check: () => Promise<{ done: boolean; state: string }>, options: PollOptions): Promise<number> {
-  const start = Date.now();
-  const deadline = start + options.timeoutMs;
-  // Every 5 s, or more often for short bounds, so a user always sees why the run is waiting.
-  const progressEvery = options.progressEveryMs ?? Math.min(5_000, Math.max(250, options.timeoutMs / 3));
-  let lastProgress = start;
-  let lastState = 'unknown';
-  for (;;) {
-    if (options.signal.aborted) throw new Interrupted();
-    const result = await check();
-    lastState = result.state;
-    if (result.done) return Date.now() - start;
-    const now = Date.now();
-    if (now >= deadline) {
-      throw new TargetFailure(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what} (last seen: ${lastState})`);
-    }
-    if (now - lastProgress >= progressEvery) {
-      lastProgress = now;
-      options.log(`waiting for ${options.what}: ${lastState} (${Math.round((now - start) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s)`);
-    }
-    await sleep(Math.min(options.intervalMs, Math.max(1, deadline - now)), undefined, { signal: options.signal }).catch(() => undefined);
-  }
 }

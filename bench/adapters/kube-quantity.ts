@@ -1,19 +1,5 @@
-// Kubernetes resource quantities ("250m", "1", "128Mi", "1G") as numbers for cost estimates.
-
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/** A quantity in base units (cores, bytes); null when it is not a quantity. */
-export function parseQuantity(value: string | number | undefined | null): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(value.trim());
-  if (!match) return null;
-  const base = Number(match[1]) * (match[2] ? 10 ** Number(match[2]) : 1);
-  const unit = match[3] ?? '';
-  const factor = BINARY[unit] ?? DECIMAL[unit];
-  return factor === undefined ? null : base * factor;
-}
+// A pod template's resource requests ("250m", "1", "128Mi", "1G") as numbers for cost estimates.
+import { bytesToMiB, parseQuantity } from '../quantity.js';
 
 /** Sum of the containers' cpu (cores) and memory (MiB) requests, with the raw strings. */
 export function podRequests(containers: { resources?: { requests?: Record<string, string | number> } }[] | undefined) {
@@ -38,7 +24,7 @@ export function podRequests(containers: { resources?: { requests?: Record<string
   }
   return {
     cpuRequestCores: anyCpu ? Math.round(cpu * 1000) / 1000 : null,
-    memoryRequestMiB: anyMemory ? Math.round((memory / 2 ** 20) * 1000) / 1000 : null,
+    memoryRequestMiB: anyMemory ? Math.round(bytesToMiB(memory) * 1000) / 1000 : null,
     requests: raw.length ? raw.join('; ') : null,
   };
 }

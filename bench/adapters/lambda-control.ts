@@ -1,13 +1,14 @@
 // Control-plane steps of update-config: write an environment map, riding out 409 (an update is
-// already in progress) with backoff, then poll until LastUpdateStatus is Successful. Every wait is
-// bounded by a deadline; none of this time is part of a sample.
+// already in progress) and throttles with backoff, then poll until LastUpdateStatus is Successful.
+// Both steps share one deadline; none of this time is part of a sample.
 import {
   GetFunctionConfigurationCommand,
   UpdateFunctionConfigurationCommand,
   type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '../control/poll.js';
+import { classifyTransient } from '../control/transient.js';
 import { Interrupted, TargetFailure } from '../errors.js';
 import { describeSdkError } from './lambda-client.js';
 
@@ -26,28 +27,33 @@ export async function readConfiguration(client: LambdaClient, functionName: stri
   return client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
 }
 
+const isConflict = (err: unknown) => {
+  const e = describeSdkError(err);
+  return e.name === 'ResourceConflictException' || e.status === 409;
+};
+
 /** Replace the function's environment map (Lambda replaces the whole map) and wait until the update is Successful. */
 export async function writeEnvironment(client: LambdaClient, functionName: string, variables: Record<string, string>, wait: ControlWait): Promise<FunctionConfiguration> {
   const deadline = Date.now() + wait.timeoutMs;
-  let backoffMs = Math.max(50, wait.pollIntervalMs);
-  for (;;) {
-    checkAbort(wait.signal);
-    try {
-      await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }), { abortSignal: wait.signal });
-      break;
-    } catch (err) {
-      checkAbort(wait.signal);
-      const e = describeSdkError(err);
-      const retryable = e.name === 'ResourceConflictException' || e.name === 'TooManyRequestsException' || e.status === 409 || e.status === 429;
-      if (!retryable) throw new TargetFailure(`${wait.label}: UpdateFunctionConfiguration failed (${e.name}: ${e.message})`);
-      if (Date.now() + backoffMs > deadline) {
-        throw new TargetFailure(`${wait.label}: another update was still in progress after ${Math.round(wait.timeoutMs / 1000)}s (${e.name})`);
+  const update = new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } });
+  await pollUntil<void>(
+    async () => {
+      try {
+        await client.send(update, { abortSignal: wait.signal });
+        return { done: true, value: undefined };
+      } catch (err) {
+        // Another update in progress: a state to wait out, not an error.
+        if (isConflict(err)) return { done: false, state: `another update is in progress (${describeSdkError(err).name})` };
+        throw err;
       }
-      wait.log(`${wait.label}: an update is in progress, retrying in ${backoffMs} ms`);
-      await pause(backoffMs, wait.signal);
-      backoffMs = Math.min(backoffMs * 2, 2000);
-    }
-  }
+    },
+    // Only throttles are retried: after a 5xx the update may or may not have been applied.
+    { what: `${wait.label} to accept the configuration update`, timeoutMs: wait.timeoutMs, deadline, intervalMs: Math.max(50, wait.pollIntervalMs), backoff: 2, signal: wait.signal, log: wait.log, retry: 'throttled' },
+  ).catch((err: unknown) => {
+    if (err instanceof Interrupted || err instanceof TargetFailure) throw err;
+    const e = describeSdkError(err);
+    throw new TargetFailure(`${wait.label}: UpdateFunctionConfiguration failed (${e.name}: ${e.message})`);
+  });
   return waitUntilUpdated(client, functionName, wait, deadline, variables);
 }
 
@@ -60,41 +66,31 @@ export async function waitUntilUpdated(
   deadline = Date.now() + wait.timeoutMs,
   expected?: Record<string, string>,
 ): Promise<FunctionConfiguration> {
-  for (;;) {
-    checkAbort(wait.signal);
-    let config: FunctionConfiguration | undefined;
-    try {
-      config = await readConfiguration(client, functionName, undefined, wait.signal);
-    } catch (err) {
-      checkAbort(wait.signal);
-      const e = describeSdkError(err);
-      if (e.name === 'ResourceNotFoundException') throw new TargetFailure(`${wait.label} no longer exists (${e.message})`);
-      wait.log(`${wait.label}: reading the configuration failed (${e.name}), retrying`);
-    }
-    if (config) {
+  const { value } = await pollUntil<FunctionConfiguration>(
+    async () => {
+      let config: FunctionConfiguration;
+      try {
+        config = await readConfiguration(client, functionName, undefined, wait.signal);
+      } catch (err) {
+        const e = describeSdkError(err);
+        if (e.name === 'ResourceNotFoundException') throw new TargetFailure(`${wait.label} no longer exists (${e.message})`);
+        if (classifyTransient(err)) throw err; // retried by the wait, honouring Retry-After
+        // As waitUntilFunctionUpdatedV2 does: any other failed read means "not yet".
+        return { done: false, state: `reading the configuration failed (${e.name})` };
+      }
       if (config.LastUpdateStatus === 'Failed') {
         throw new TargetFailure(`${wait.label}: the configuration update failed (${config.LastUpdateStatusReasonCode ?? 'no code'}: ${config.LastUpdateStatusReason ?? 'no reason given'})`);
       }
       const settled = config.LastUpdateStatus === undefined || config.LastUpdateStatus === 'Successful';
-      if (settled && config.State !== 'Failed' && (!expected || sameMap(config.Environment?.Variables ?? {}, expected))) return config;
-    }
-    if (Date.now() + wait.pollIntervalMs > deadline) {
-      throw new TargetFailure(`${wait.label}: the configuration update did not finish within ${Math.round(wait.timeoutMs / 1000)}s (LastUpdateStatus ${config?.LastUpdateStatus ?? 'unknown'})`);
-    }
-    await pause(wait.pollIntervalMs, wait.signal);
-  }
+      if (settled && config.State !== 'Failed' && (!expected || sameMap(config.Environment?.Variables ?? {}, expected))) return { done: true, value: config };
+      return { done: false, state: `LastUpdateStatus ${config.LastUpdateStatus ?? 'unknown'}` };
+    },
+    { what: `${wait.label} to finish its configuration update`, timeoutMs: wait.timeoutMs, deadline, intervalMs: wait.pollIntervalMs, signal: wait.signal, log: wait.log },
+  );
+  return value;
 }
 
 export function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
-}
-
-function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new Interrupted();
-}
-
-async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  await sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
-  checkAbort(signal);
 }

@@ -1,39 +1,29 @@
-// kind -> adapter module. Each platform module (and its SDK) is imported only when a target file
-// uses that kind: the heavy SDKs cost 40-330 ms to import.
-import type { TargetKind } from '../config/schema.js';
-import type { JournalEntry } from '../journal.js';
-import type { AdapterFactory } from './types.js';
+// kind -> adapter module, typed per kind: a kind missing here is a compile error, and a target
+// reaches the factory of its own kind without a cast. Each platform module (and its SDK) is
+// imported only when a target file uses that kind: the heavy SDKs cost 40-330 ms to import.
+import type { TargetByKind, TargetConfig, TargetKind } from '../config/schema.js';
+import type { Adapter, AdapterContext, AdapterModule } from './types.js';
 
-export interface AdapterModule {
-  create: AdapterFactory;
-  /** Undo one journalled platform change (for `coldbench restore`). */
-  restoreFromJournal?: (entry: JournalEntry) => Promise<void>;
-}
+type ModuleLoaders = { [K in TargetKind]: () => Promise<AdapterModule<K>> };
 
-const loaders: Record<TargetKind, () => Promise<AdapterModule>> = {
-  http: async () => ({ create: (await import('./http.js')).createHttpAdapter }),
-  lambda: async () => {
-    const m = await import('./lambda.js');
-    return { create: m.createLambdaAdapter, restoreFromJournal: (m as Partial<AdapterModule>).restoreFromJournal };
-  },
-  'cloud-function': async () => {
-    const m = await import('./cloud-function.js');
-    return { create: m.createCloudFunctionAdapter, restoreFromJournal: (m as Partial<AdapterModule>).restoreFromJournal };
-  },
-  knative: async () => {
-    const m = await import('./knative.js');
-    return { create: m.createKnativeAdapter, restoreFromJournal: (m as Partial<AdapterModule>).restoreFromJournal };
-  },
-  kubernetes: async () => {
-    const m = await import('./kubernetes.js');
-    return { create: m.createKubernetesAdapter, restoreFromJournal: (m as Partial<AdapterModule>).restoreFromJournal };
-  },
+const loaders: ModuleLoaders = {
+  http: async () => (await import('./http.js')).httpModule,
+  lambda: async () => (await import('./lambda.js')).lambdaModule,
+  'cloud-function': async () => (await import('./cloud-function.js')).cloudFunctionModule,
+  knative: async () => (await import('./knative.js')).knativeModule,
+  kubernetes: async () => (await import('./kubernetes.js')).kubernetesModule,
 };
 
-export function loadAdapterModule(kind: TargetKind): Promise<AdapterModule> {
+export function loadAdapterModule<K extends TargetKind>(kind: K): Promise<AdapterModule<K>> {
   return loaders[kind]();
 }
 
-export async function loadAdapterFactory(kind: TargetKind): Promise<AdapterFactory> {
-  return (await loadAdapterModule(kind)).create;
+async function createOfKind<K extends TargetKind>(kind: K, target: TargetByKind[K], ctx: AdapterContext): Promise<Adapter<K>> {
+  const module = await loadAdapterModule(kind);
+  return module.create(target, ctx);
+}
+
+/** The adapter for a target, from its kind's module. */
+export function createAdapter(target: TargetConfig, ctx: AdapterContext): Promise<Adapter> {
+  return createOfKind(target.kind, target, ctx);
 }

@@ -2,11 +2,10 @@
 // reuse these for the strategies they share with plain HTTP.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TargetFailure } from '../errors.js';
 import type { ColdConfig } from '../config/schema.js';
+import { nowUs, usSince } from '../control/clock.js';
+import { TargetFailure } from '../errors.js';
 import type { AdapterContext, ColdPreparation } from './types.js';
-
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Wait `idleMs` (abortable): natural, platform-decided cold starts. */
 export async function idleWait(idleMs: number, ctx: AdapterContext): Promise<ColdPreparation> {
@@ -15,7 +14,7 @@ export async function idleWait(idleMs: number, ctx: AdapterContext): Promise<Col
     ctx.log(`idle ${Math.round(idleMs / 100) / 10}s before the sample`);
     await sleep(idleMs, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
-  return { controlPlaneUs: nowUs() - start };
+  return { controlPlaneUs: usSince(start) };
 }
 
 /** Run a shell command and wait for exit 0; anything else fails the target with the command's output. */
@@ -47,7 +46,7 @@ export async function runColdCommand(command: string, ctx: AdapterContext, timeo
       }
     });
   });
-  return { controlPlaneUs: nowUs() - start };
+  return { controlPlaneUs: usSince(start) };
 }
 
 /** The shared strategies; returns undefined for a platform strategy the adapter must handle. */

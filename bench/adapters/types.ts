@@ -4,9 +4,11 @@
 // Data plane (timed): sampleCold (one cold sample) and invoke (one warm call), plus warmLoad(),
 // which tells the warm phase whether it can drive plain HTTP (autocannon / open model) or must call
 // invoke() itself (e.g. Lambda through the SDK).
-import type { TargetConfig } from '../config/schema.js';
+import type { TargetByKind, TargetKind } from '../config/schema.js';
+import type { JournalUndo } from '../control/journal-undo.js';
 import type { ErrorKind } from '../errors.js';
 import type { Journal } from '../journal.js';
+import type { PlatformFactsByKind } from '../results/platform-facts.js';
 
 /** DNS / TCP / TLS / first byte / total of one request, integer microseconds; null = phase did not happen. */
 export interface TimingSplit {
@@ -75,8 +77,8 @@ export interface AdapterContext {
   timeoutMs: number;
 }
 
-export interface Adapter {
-  readonly kind: string;
+export interface Adapter<K extends TargetKind = TargetKind> {
+  readonly kind: K;
   /** Resolve URLs, fetch tokens, read the original configuration. Throws TargetFailure on failure. */
   prepare(): Promise<void>;
   /** Make the next call cold (untimed). */
@@ -90,9 +92,17 @@ export interface Adapter {
   /** Undo every platform change (idempotent; called at the end, on error and on Ctrl-C). */
   restore(): Promise<void>;
   /** Platform facts for reports and cost estimates (memory, CPU, architecture, instance counts). */
-  describe(): Record<string, string | number | boolean | null>;
+  describe(): PlatformFactsByKind[K];
   /** Release sockets, clients, timers. */
   close?(): Promise<void>;
 }
 
-export type AdapterFactory = (target: TargetConfig, ctx: AdapterContext) => Promise<Adapter>;
+/** Builds the adapter of one kind from a target of that kind. */
+export type AdapterFactory<K extends TargetKind> = (target: TargetByKind[K], ctx: AdapterContext) => Promise<Adapter<K>>;
+
+/** What each kind's adapter file exports (one line per kind in registry.ts). */
+export interface AdapterModule<K extends TargetKind> {
+  create: AdapterFactory<K>;
+  /** Undo one journalled platform change (`coldbench restore`); absent for kinds that change nothing. */
+  journal?: JournalUndo;
+}

@@ -7,7 +7,7 @@ import { interpolate, type InterpolationProblem } from './interpolate.js';
 import { literalCredentials } from '../redact.js';
 import { thresholdProblems } from '../thresholds.js';
 import { pricingProblems } from '../pricing.js';
-import { TARGET_KINDS, targetFileSchema, targetSchema, type RunConfig, type TargetConfig, type TargetKind } from './schema.js';
+import { CREDENTIAL_URL_FIELDS, TARGET_KINDS, targetFileSchema, targetSchema, type RunConfig, type TargetConfig, type TargetKind } from './schema.js';
 import { ConfigError, describeInput, expandUnions, problemOf, sortProblems, type ConfigProblem, type FieldPath } from './problems.js';
 import { findLine, firstAliasLine } from './positions.js';
 import { checkTarget, deepMerge, defaultsFor, normalizeTarget } from './normalize.js';
@@ -124,7 +124,7 @@ export function parseTargetFile(text: string, display: string, absolute: string,
   if (problems.length > 0) throw new ConfigError(display, sortProblems(problems));
   // Credentials written literally (Authorization: Bearer abc, https://u:p@host/?token=...) are
   // secrets as much as ${VAR} values are.
-  for (const target of targets) for (const credential of literalCredentials(target)) secrets.add(credential);
+  for (const target of targets) for (const credential of literalCredentials(target, CREDENTIAL_URL_FIELDS)) secrets.add(credential);
   return {
     file: absolute,
     origin: file.origin,

@@ -1,5 +1,6 @@
 // Normalisation: a validated target, with the file's defaults merged in, becomes the TargetConfig
 // the runner uses (every default filled in, durations in ms). Also the checks that span fields.
+import { DEFAULT_WAIT_TIMEOUT_MS } from '../control/defaults.js';
 import { parseDuration } from './duration.js';
 import { thresholdProblems } from '../thresholds.js';
 import { pricingProblems } from '../pricing.js';
@@ -41,7 +42,7 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
           idleMs: t.cold?.idle !== undefined ? parseDuration(t.cold.idle) : 0,
           command: t.cold?.command,
           instanceHeader: t.cold?.instanceHeader?.toLowerCase(),
-          waitTimeoutMs: t.cold?.waitTimeout !== undefined ? parseDuration(t.cold.waitTimeout) : 180_000,
+          waitTimeoutMs: t.cold?.waitTimeout !== undefined ? parseDuration(t.cold.waitTimeout) : DEFAULT_WAIT_TIMEOUT_MS,
           pollIntervalMs: t.cold?.pollInterval !== undefined ? parseDuration(t.cold.pollInterval) : 0,
         };
   const warm: WarmConfig | null =

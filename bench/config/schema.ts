@@ -7,6 +7,14 @@ import { DURATION_PATTERN } from './duration.js';
 export const TARGET_KINDS = ['http', 'lambda', 'cloud-function', 'knative', 'kubernetes'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
+export function isTargetKind(value: unknown): value is TargetKind {
+  return TARGET_KINDS.some((kind) => kind === value);
+}
+
+/** A map with exactly one entry per target kind: a kind added to TARGET_KINDS and missing here,
+ *  or a key that is not a kind, is a compile error. */
+export type ByKind<T extends Record<TargetKind, unknown> & Record<Exclude<keyof T, TargetKind>, never>> = T;
+
 export const COLD_STRATEGIES = ['none', 'idle', 'command', 'update-config', 'scale-to-zero', 'scale-from-zero'] as const;
 export type ColdStrategy = (typeof COLD_STRATEGIES)[number];
 
@@ -144,13 +152,39 @@ export const kubernetesTargetSchema = z.strictObject({
   context: z.string().min(1).optional(),
 });
 
+/** One schema per kind (a missing kind is a compile error). */
+const targetSchemas = {
+  http: httpTargetSchema,
+  lambda: lambdaTargetSchema,
+  'cloud-function': cloudFunctionTargetSchema,
+  knative: knativeTargetSchema,
+  kubernetes: kubernetesTargetSchema,
+} satisfies ByKind<Record<TargetKind, z.ZodObject>>;
+
 export const targetSchema = z.discriminatedUnion('kind', [
-  httpTargetSchema,
-  lambdaTargetSchema,
-  cloudFunctionTargetSchema,
-  knativeTargetSchema,
-  kubernetesTargetSchema,
+  targetSchemas.http,
+  targetSchemas.lambda,
+  targetSchemas['cloud-function'],
+  targetSchemas.knative,
+  targetSchemas.kubernetes,
 ]);
+
+/** Fields built from `httpUrl` in any target schema (url, endpoint, apiEndpoint...): redaction
+ *  scrubs the credentials in them (user:password@, token query parameters). Found by walking the
+ *  schema, so a new endpoint field cannot be forgotten. */
+export const CREDENTIAL_URL_FIELDS: ReadonlySet<string> = new Set(
+  Object.values(targetSchemas).flatMap((schema) =>
+    Object.entries(schema.shape)
+      .filter(([, field]) => isHttpUrlField(field))
+      .map(([key]) => key),
+  ),
+);
+
+function isHttpUrlField(field: z.ZodType): boolean {
+  const inner = field instanceof z.ZodOptional || field instanceof z.ZodNullable || field instanceof z.ZodDefault ? field.unwrap() : field;
+  // .describe() and friends clone a schema but keep its definition.
+  return inner instanceof z.ZodType && inner.def === httpUrl.def;
+}
 
 export const targetFileSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -172,6 +206,10 @@ export const publishedSchema = targetFileSchema.extend({
 });
 
 export type TargetInput = z.infer<typeof targetSchema>;
+
+/** Compile-time check that the union above lists every kind. */
+type UnparsedKind = Exclude<TargetKind, TargetInput['kind']>;
+export const EVERY_KIND_PARSED: [UnparsedKind] extends [never] ? true : UnparsedKind = true;
 
 /** A validated, normalised target: durations in milliseconds, defaults applied. */
 export interface ColdConfig {
@@ -242,7 +280,15 @@ export type KubernetesTarget = CommonTarget & {
   context?: string;
 };
 
-export type TargetConfig = HttpTarget | LambdaTarget | CloudFunctionTarget | KnativeTarget | KubernetesTarget;
+export type TargetByKind = ByKind<{
+  http: HttpTarget;
+  lambda: LambdaTarget;
+  'cloud-function': CloudFunctionTarget;
+  knative: KnativeTarget;
+  kubernetes: KubernetesTarget;
+}>;
+
+export type TargetConfig = TargetByKind[TargetKind];
 
 export interface RunConfig {
   /** Absolute path of the target file. */

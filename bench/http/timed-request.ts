@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Invocation, TimingSplit } from '../adapters/types.js';
+import { nowUs } from '../control/clock.js';
 import { errorKindForException, errorKindForStatus, messageOf } from '../errors.js';
 
 export interface TimedRequestOptions {
@@ -28,19 +29,18 @@ export interface TimedResponse extends Invocation {
 const keepAliveHttp = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const keepAliveHttps = new https.Agent({ keepAlive: true, maxSockets: 64 });
 
-const nowNs = () => process.hrtime.bigint();
-const usBetween = (from: bigint, to: bigint) => Number((to - from) / 1000n);
+const usBetween = (from: number, to: number) => to - from;
 
 export function timedRequest(options: TimedRequestOptions): Promise<TimedResponse> {
   const url = new URL(options.url);
   const secure = url.protocol === 'https:';
   const transport = secure ? https : http;
   const startedAtMs = Date.now();
-  const start = nowNs();
-  let lookupAt: bigint | null = null;
-  let connectAt: bigint | null = null;
-  let secureAt: bigint | null = null;
-  let firstByteAt: bigint | null = null;
+  const start = nowUs();
+  let lookupAt: number | null = null;
+  let connectAt: number | null = null;
+  let secureAt: number | null = null;
+  let firstByteAt: number | null = null;
   let stopListening = () => {};
 
   return new Promise<TimedResponse>((resolve) => {
@@ -51,7 +51,7 @@ export function timedRequest(options: TimedRequestOptions): Promise<TimedRespons
       stopListening();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      const end = nowNs();
+      const end = nowUs();
       const timing: TimingSplit = {
         dnsUs: lookupAt !== null ? usBetween(start, lookupAt) : null,
         connectUs: connectAt !== null ? usBetween(lookupAt ?? start, connectAt) : null,
@@ -83,9 +83,9 @@ export function timedRequest(options: TimedRequestOptions): Promise<TimedRespons
       // A reused keep-alive socket emits none of these: the split stays null, as it should. Listen
       // only while the socket is still connecting, and stop at the end, or every reuse adds three.
       if (!socket.connecting) return;
-      const onLookup = () => (lookupAt = nowNs());
-      const onConnect = () => (connectAt = nowNs());
-      const onSecure = () => (secureAt = nowNs());
+      const onLookup = () => (lookupAt = nowUs());
+      const onConnect = () => (connectAt = nowUs());
+      const onSecure = () => (secureAt = nowUs());
       socket.once('lookup', onLookup);
       socket.once('connect', onConnect);
       socket.once('secureConnect', onSecure);
@@ -96,7 +96,7 @@ export function timedRequest(options: TimedRequestOptions): Promise<TimedRespons
       };
     });
     req.on('response', (res) => {
-      firstByteAt = nowNs();
+      firstByteAt = nowUs();
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => {
         if (options.keepBody) chunks.push(chunk);

@@ -4,7 +4,8 @@
 import autocannon from 'autocannon';
 import type { HttpRequestSpec } from '../adapters/types.js';
 import type { WarmConfig } from '../config/schema.js';
-import { errorKindForException, errorKindForStatus, type ErrorKind } from '../errors.js';
+import { nowUs, usSince } from '../control/clock.js';
+import { errorKindForException, errorKindForStatus, messageOf, type ErrorKind } from '../errors.js';
 import { createHistogram } from '../histograms.js';
 import type { WarmEngineResult, WarmProgress } from './warm-types.js';
 
@@ -12,10 +13,14 @@ export interface ClosedModelOptions {
   timeoutMs: number;
   signal: AbortSignal;
   onProgress?: WarmProgress;
+  /** A progress line (a failed credential refresh: the phase goes on with the headers it has). */
+  log?: (message: string) => void;
+  /** How often to refresh short-lived credentials (default 10 min; tests make it short). */
+  headerRefreshMs?: number;
 }
 
 /** How often long phases refresh short-lived credentials (ID tokens last an hour). */
-const HEADER_REFRESH_MS = 10 * 60_000;
+export const HEADER_REFRESH_MS = 10 * 60_000;
 
 export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, options: ClosedModelOptions): Promise<WarmEngineResult> {
   const histogram = createHistogram();
@@ -23,11 +28,11 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
   const countError = (kind: ErrorKind) => (errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1);
   let requests = 0;
   const clients: autocannon.Client[] = [];
-  const startNs = process.hrtime.bigint();
+  const startUs = nowUs();
   // autocannon notices a finished `amount` only on its next one-second tick: throughput is
   // computed up to the last answer, not up to the callback.
   const byCount = warm.requests !== undefined;
-  let lastAnswerNs = startNs;
+  let lastAnswerUs = startUs;
 
   return new Promise<WarmEngineResult>((resolve, reject) => {
     const instance = autocannon(
@@ -43,7 +48,7 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
           clients.push(client);
           patchClient(client, options.timeoutMs, () => {
             requests += 1;
-            if (byCount) lastAnswerNs = process.hrtime.bigint();
+            if (byCount) lastAnswerUs = nowUs();
             countError('connection-reset');
           });
         },
@@ -53,31 +58,37 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
         clearInterval(ticker);
         options.signal.removeEventListener('abort', onAbort);
         if (err) return reject(err);
-        const durationUs = Number(((byCount ? lastAnswerNs : process.hrtime.bigint()) - startNs) / 1000n);
+        const durationUs = (byCount ? lastAnswerUs : nowUs()) - startUs;
         resolve({ model: 'closed', histogram, requests, durationUs, errorsByKind, connections: warm.connections });
       },
     );
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
       requests += 1;
-      if (byCount) lastAnswerNs = process.hrtime.bigint();
+      if (byCount) lastAnswerUs = nowUs();
       const kind = errorKindForStatus(statusCode);
       if (kind) countError(kind);
       else histogram.record(responseTimeMs * 1000);
     });
     instance.on('reqError', (err: unknown) => {
       requests += 1;
-      if (byCount) lastAnswerNs = process.hrtime.bigint();
+      if (byCount) lastAnswerUs = nowUs();
       const message = err instanceof Error ? err.message : '';
       countError(message === 'request timed out' ? 'timeout' : errorKindForException(err));
     });
     const onAbort = () => instance.stop();
     options.signal.addEventListener('abort', onAbort, { once: true });
-    const ticker = setInterval(() => options.onProgress?.(requests, Number((process.hrtime.bigint() - startNs) / 1_000_000n)), 1000);
-    const refresher = setInterval(() => {
-      void request.refreshHeaders?.().then((headers) => {
-        for (const client of clients) client.setHeaders(headers);
-      });
-    }, HEADER_REFRESH_MS);
+    const ticker = setInterval(() => options.onProgress?.(requests, Math.floor(usSince(startUs) / 1000)), 1000);
+    const refresh = request.refreshHeaders;
+    const refresher = refresh && setInterval(() => {
+      // A failed refresh (the token endpoint down for a moment) must not end the process: the
+      // connections keep the headers they have, and the next interval tries again.
+      refresh().then(
+        (headers) => {
+          for (const client of clients) client.setHeaders(headers);
+        },
+        (err: unknown) => options.log?.(`refreshing the request headers failed (${messageOf(err)}); keeping the current ones`),
+      );
+    }, options.headerRefreshMs ?? HEADER_REFRESH_MS);
   });
 }
 

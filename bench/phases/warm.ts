@@ -9,6 +9,8 @@ export interface WarmPhaseOptions {
   timeoutMs: number;
   signal: AbortSignal;
   onProgress?: WarmProgress;
+  /** Progress lines worth keeping (a failed credential refresh). */
+  log?: (message: string) => void;
 }
 
 async function runEngine(adapter: Adapter, warm: WarmConfig, options: WarmPhaseOptions): Promise<WarmEngineResult> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { CHECKPOINT_FILE } from '../checkpoint.js';
 import { rebuildFromCheckpoint } from './rebuild.js';
+import { describeIssues, readableIssues, runResultsSchema } from './schema.js';
 import { SCHEMA_VERSION, type RunResults } from './types.js';
 
 export function readRunInput(input: string): RunResults {
@@ -34,19 +35,14 @@ export function readResultsFile(file: string): RunResults {
   return checkResults(data, file);
 }
 
+/** The results object checked against the shape the harness writes: an InputError names the file
+ *  and every wrong field (`targets[0].phases.cold.summary.p50Us: expected a number, got "fast"`). */
 export function checkResults(data: unknown, file: string): RunResults {
-  const d = data as Partial<RunResults> | null;
-  if (!d || typeof d !== 'object') throw new InputError(`${file}: expected a coldbench results object`);
-  if (d.schemaVersion !== SCHEMA_VERSION) throw new InputError(`${file}: schemaVersion: expected ${SCHEMA_VERSION}, got ${JSON.stringify(d.schemaVersion)}`);
-  if (!d.run || typeof d.run !== 'object') throw new InputError(`${file}: run: missing`);
-  if (!Array.isArray(d.targets)) throw new InputError(`${file}: targets: expected a list`);
-  d.targets.forEach((t, i) => {
-    if (!t || typeof t.name !== 'string') throw new InputError(`${file}: targets[${i}].name: expected a string`);
-    for (const phase of ['cold', 'warm'] as const) {
-      const p = t.phases?.[phase];
-      if (p && typeof p.histogram !== 'string') throw new InputError(`${file}: targets[${i}].phases.${phase}.histogram: expected an encoded histogram string`);
-    }
-  });
-  if (!Array.isArray(d.thresholds)) d.thresholds = [];
-  return d as RunResults;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`${file}: expected a coldbench results object`);
+  // A results file of another schema version is refused for that alone, not for its other fields.
+  const version = 'schemaVersion' in data ? data.schemaVersion : undefined;
+  if (version !== SCHEMA_VERSION) throw new InputError(`${file}: schemaVersion: expected ${SCHEMA_VERSION}, got ${JSON.stringify(version)}`);
+  const parsed = runResultsSchema.safeParse(data, { error: readableIssues });
+  if (!parsed.success) throw new InputError(describeIssues(parsed.error).map((line) => `${file}: ${line}`).join('\n'));
+  return parsed.data;
 }

@@ -4,6 +4,7 @@
 import { InputError } from '../errors.js';
 import type { CheckpointRecord } from '../checkpoint.js';
 import { summariseColdSamples } from '../phases/cold.js';
+import { checkpointRecordSchema } from './schema.js';
 import { SCHEMA_VERSION, type ColdSampleRecord, type RunResults, type TargetResult } from './types.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -16,13 +17,15 @@ export function rebuildFromCheckpoint(text: string, file: string): RunResults {
   const order: string[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    let record: CheckpointRecord;
+    let data: unknown;
     try {
-      record = JSON.parse(line) as CheckpointRecord;
+      data = JSON.parse(line);
     } catch {
       continue; // the torn last line of a killed run
     }
-    if (!isWellFormed(record)) continue; // not one of ours: skipped, like a torn line
+    const parsed = checkpointRecordSchema.safeParse(data);
+    if (!parsed.success) continue; // not one of ours: skipped, like a torn line
+    const record = parsed.data;
     const note = (name: string) => {
       if (!order.includes(name)) order.push(name);
     };
@@ -49,25 +52,29 @@ export function rebuildFromCheckpoint(text: string, file: string): RunResults {
     }
   }
   if (!run) throw new InputError(`${file}: not a coldbench checkpoint (no run record)`);
-  const targets: TargetResult[] = order.map((name) => {
+  const runOrigin = run.origin;
+  // A target whose start record is missing (a damaged line) cannot be placed: its samples are
+  // skipped like the damaged line itself.
+  const targets: TargetResult[] = order.flatMap((name): TargetResult[] => {
     const done = finished.get(name);
-    if (done) return done;
+    if (done) return [done];
+    const start = started.get(name);
+    if (!start) return [];
     const samples = coldSamples.get(name) ?? [];
     const w = warm.get(name);
-    const start = started.get(name);
-    return {
+    return [{
       name,
-      kind: start?.kind ?? 'unknown',
-      region: start?.region ?? 'unknown',
-      origin: start?.origin ?? run!.origin,
+      kind: start.kind,
+      region: start.region,
+      origin: start.origin || runOrigin,
       status: 'partial',
-      config: start?.config ?? {},
-      platform: {},
+      config: start.config,
+      platform: { kind: start.kind },
       phases: {
         ...(samples.length > 0 ? { cold: summariseColdSamples(samples, samples[0]?.strategy ?? 'unknown') } : {}),
         ...(w ? { warm: w } : {}),
       },
-    };
+    }];
   });
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -76,25 +83,4 @@ export function rebuildFromCheckpoint(text: string, file: string): RunResults {
     targets,
     thresholds: [],
   };
-}
-
-/** Just enough shape checking that a stray or damaged line cannot crash the rebuild. */
-function isWellFormed(record: unknown): record is CheckpointRecord {
-  if (record === null || typeof record !== 'object') return false;
-  const r = record as Record<string, unknown>;
-  const named = (v: unknown) => v !== null && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string';
-  switch (r.type) {
-    case 'run':
-      return typeof r.id === 'string' && typeof r.origin === 'string';
-    case 'target-start':
-      return named(r.target);
-    case 'cold-sample':
-      return typeof r.target === 'string' && r.sample !== null && typeof r.sample === 'object';
-    case 'warm':
-      return typeof r.target === 'string' && r.phase !== null && typeof r.phase === 'object';
-    case 'target':
-      return named(r.result);
-    default:
-      return false;
-  }
 }

@@ -1,8 +1,9 @@
 // results.json: the complete machine-readable run (schemaVersion 1). All times integer microseconds.
 // Reporters, `report`, `compare` and merging read only this; they never re-measure.
+import type { TargetKind } from '../config/schema.js';
 import type { ErrorKind } from '../errors.js';
 import type { LatencySummary } from '../histograms.js';
-import type { CostEstimate } from '../cost.js';
+import type { RecordedFacts } from './platform-facts.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -62,7 +63,7 @@ export interface WarmPhaseResult {
 
 export interface TargetResult {
   name: string;
-  kind: string;
+  kind: TargetKind;
   region: string;
   origin: string;
   /** ok: measured; failed: the control plane or preparation failed (reason given). */
@@ -70,8 +71,8 @@ export interface TargetResult {
   failure?: string;
   /** The target's configuration as given, with secrets redacted. */
   config: Record<string, unknown>;
-  /** Platform facts (memory, CPU, architecture) for cost estimates. */
-  platform: Record<string, string | number | boolean | null>;
+  /** Platform facts (memory, CPU, architecture), tagged with the kind, for cost estimates. */
+  platform: RecordedFacts;
   phases: {
     cold?: ColdPhaseResult;
     warm?: WarmPhaseResult;
@@ -84,6 +85,22 @@ export interface TargetResult {
 
 export interface NetworkFacts {
   rttUs: number | null;
+}
+
+export type CostModel = 'lambda' | 'cloud-function' | 'node-hours' | 'none';
+
+export interface CostEstimate {
+  label: 'estimate';
+  model: CostModel;
+  currency: string;
+  /** Date of the price table (the default table's, or the one set with `pricing.date`). */
+  pricesDate: string;
+  per1MRequests: number | null;
+  perColdStart: number | null;
+  /** One sentence each: which numbers went in. */
+  basis: string[];
+  /** The `pricing:` overrides used, so a merged report can compute the same estimate again. */
+  overrides: Record<string, number | string>;
 }
 
 export interface ThresholdResult {

@@ -1,12 +1,13 @@
 // Hand-built results.json objects with exactly known samples, for the report, compare, merge,
 // threshold and cost tests (they read results only, so no run is needed to build one).
 import { histogramOf } from '../../bench/histograms.js';
+import type { TargetKind } from '../../bench/config/schema.js';
 import type { ColdSampleRecord, RunResults, TargetResult } from '../../bench/results/types.js';
 
 export interface FixtureTarget {
   name: string;
   origin?: string;
-  kind?: string;
+  kind?: TargetKind;
   region?: string;
   status?: TargetResult['status'];
   failure?: string;
@@ -78,15 +79,16 @@ export function fixtureTarget(f: FixtureTarget): TargetResult {
       ...(f.billedDurationMsMean !== undefined ? { billedDurationMsMean: f.billedDurationMsMean } : {}),
     };
   }
+  const kind = f.kind ?? 'http';
   return {
     name: f.name,
-    kind: f.kind ?? 'http',
+    kind,
     region: f.region ?? 'test-region',
     origin,
     status: f.status ?? 'ok',
     ...(f.failure ? { failure: f.failure } : {}),
     config: f.config ?? {},
-    platform: f.platform ?? {},
+    platform: f.platform ?? { kind },
     phases,
   };
 }

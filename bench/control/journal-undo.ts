@@ -1,0 +1,32 @@
+// Reading a journal entry back for `coldbench restore`: each adapter that changes a platform
+// declares the shape of its undo record (zod), and the entry is checked against it before
+// anything is touched: a damaged or foreign entry is refused naming the field, never half-applied.
+import type { z } from 'zod';
+import type { JournalEntry } from '../journal.js';
+
+export interface JournalUndo {
+  /** Undo one journalled change (after a killed run); throws naming what is wrong with the entry. */
+  restore(entry: JournalEntry): Promise<void>;
+}
+
+/** `path: message` of zod's first issue ("undo.replicas: expected number, received undefined"). */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  return `${where ? `${where}: ` : ''}${issue.message}`;
+}
+
+/** An undo for entries of one shape: `restore` gets the entry typed by `schema`. */
+export function journalUndo<S extends z.ZodType<{ undo: Record<string, unknown>; location: Record<string, unknown> }>>(
+  schema: S,
+  restore: (record: z.infer<S>, entry: JournalEntry) => Promise<void>,
+): JournalUndo {
+  return {
+    async restore(entry) {
+      const parsed = schema.safeParse(entry);
+      if (!parsed.success) throw new Error(`journal entry ${entry.id}: ${firstIssue(parsed.error)}`);
+      await restore(parsed.data, entry);
+    },
+  };
+}
