@@ -126,10 +126,13 @@ function startUpdate(store: FunctionStore, fn: FunctionRecord, rawMask: string, 
   } catch {
     throw new ApiError(400, 'Invalid JSON payload received.');
   }
+  const paths = parseMask(rawMask);
+  const setsEnvironment = paths.length ? paths.includes('serviceConfig.environmentVariables') : input.serviceConfig?.environmentVariables !== undefined;
+  const requested = setsEnvironment ? safeStringMap(input.serviceConfig?.environmentVariables) : null;
   if (fn.pendingOperation) {
+    store.recordUpdate({ function: fn.name, environmentVariables: requested, outcome: 'conflict' });
     throw new ApiError(409, `An operation on function ${fn.name} is already in progress (${fn.pendingOperation}). Please try again later.`);
   }
-  const paths = parseMask(rawMask);
   // Without a mask, Google updates every field present in the request.
   const effective = paths.length
     ? paths
@@ -175,6 +178,7 @@ function startUpdate(store: FunctionStore, fn: FunctionRecord, rawMask: string, 
     }
   }
 
+  store.recordUpdate({ function: fn.name, environmentVariables: requested, outcome: 'started' });
   const now = new Date().toISOString();
   const opName = `projects/${fn.project}/locations/${fn.location}/operations/operation-${Date.now()}-${randomBytes(6).toString('hex')}`;
   const op: OperationRecord = { name: opName, target: fn.name, createTime: now, done: false, stagesDone: false };
@@ -186,7 +190,7 @@ function startUpdate(store: FunctionStore, fn: FunctionRecord, rawMask: string, 
   fn.stateMessage = undefined;
   fn.updateTime = now;
   const failure = store.takeFailure(fn.name);
-  setTimeout(() => {
+  const finish = () => setTimeout(() => {
     fn.pendingOperation = null;
     op.done = true;
     op.stagesDone = true;
@@ -204,7 +208,14 @@ function startUpdate(store: FunctionStore, fn: FunctionRecord, rawMask: string, 
     op.response = { ...fn, config: { ...fn.config } };
     store.emit('revision', fn);
   }, fn.deployDelayMs).unref();
+  store.whenReleased(fn.name, finish);
   return op;
+}
+
+/** The request's variables for the record, whatever their shape (validation comes later). */
+function safeStringMap(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 function stringMap(value: unknown, field: string): Record<string, string> {

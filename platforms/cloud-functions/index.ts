@@ -14,6 +14,8 @@
 //     relative to the target file), idle (2s), deployDelay (300ms), allowUnauthenticated (false),
 //     environment {}, availableMemory (256M), availableCpu ("0.1666"), timeoutSeconds (60),
 //     maxInstanceCount (100), maxInstanceRequestConcurrency (1) }]
+// Test hooks (tests start the emulator in their own process): injectUpdateFailures,
+// holdOperations (operations stay pending until released), pendingOperation, updateRequests.
 import http from 'node:http';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -24,7 +26,7 @@ import type { EmulatorContext, EmulatorStarter, RunningEmulator } from '../types
 import { createApiServer } from './api-server.js';
 import { FunctionFront, type FunctionStats } from './front.js';
 import { createMetadataServer } from './metadata-server.js';
-import { FunctionStore, revisionName, type FunctionRecord } from './model.js';
+import { FunctionStore, revisionName, type FunctionRecord, type UpdateRequestRecord } from './model.js';
 import { TokenAuthority } from './tokens.js';
 
 export const DEMO_FUNCTION_SOURCE = fileURLToPath(new URL('./functions/hello.mjs', import.meta.url));
@@ -76,6 +78,12 @@ export interface CloudFunctionsEmulator extends RunningEmulator {
   liveInstances(functionId: string): number;
   /** The next `count` updates of the function fail (the operation ends with an error). */
   injectUpdateFailures(functionId: string, count: number): void;
+  /** Operations on the function started from now on stay pending until release() is called. */
+  holdOperations(functionId: string): () => void;
+  /** Name of the function's operation in progress, or null. */
+  pendingOperation(functionId: string): string | null;
+  /** Every update request for the function so far, oldest first: what it set and whether it started an operation. */
+  updateRequests(functionId: string): UpdateRequestRecord[];
   /** Audiences of every ID token the metadata server issued. */
   issuedAudiences(): readonly string[];
 }
@@ -200,6 +208,9 @@ export async function startCloudFunctions(raw: CloudFunctionsEmulatorOptions, ct
       stats: (id) => frontRef.stats(id),
       liveInstances: (id) => frontRef.liveInstances(id),
       injectUpdateFailures: (id, count) => store.injectUpdateFailures(record(id).name, count),
+      holdOperations: (id) => store.holdOperations(record(id).name),
+      pendingOperation: (id) => record(id).pendingOperation,
+      updateRequests: (id) => store.updateRequests.filter((u) => u.function === record(id).name).map((u) => ({ ...u })),
       issuedAudiences: () => authority.issuedAudiences,
       async stop() {
         if (stopped) return;

@@ -156,10 +156,23 @@ export function renderOperation(op: OperationRecord, e: EnumRenderer): Record<st
   return out;
 }
 
+/** One update request as the API received it (test hook): what it asked for and what came of it. */
+export interface UpdateRequestRecord {
+  function: string;
+  /** The environment the request sets (null when its mask leaves the variables alone). */
+  environmentVariables: Record<string, string> | null;
+  /** started: an operation began; conflict: refused with 409 (another operation in progress). */
+  outcome: 'started' | 'conflict';
+}
+
 /** Functions and operations; emits 'revision' (FunctionRecord) when a new revision goes live. */
 export class FunctionStore extends EventEmitter {
   readonly functions = new Map<string, FunctionRecord>();
   readonly operations = new Map<string, OperationRecord>();
+  /** The last update requests, oldest first (test hook). */
+  readonly updateRequests: UpdateRequestRecord[] = [];
+  /** Test hook: functions whose operations stay pending until released. */
+  private readonly held = new Map<string, Array<() => void>>();
   /** Test hook: the next N updates of a function fail (operation ends with an error). */
   private readonly failures = new Map<string, { count: number; message: string }>();
 
@@ -175,6 +188,29 @@ export class FunctionStore extends EventEmitter {
 
   injectUpdateFailures(functionName: string, count: number, message = 'Build failed: injected failure'): void {
     this.failures.set(functionName, { count, message });
+  }
+
+  recordUpdate(record: UpdateRequestRecord): void {
+    this.updateRequests.push(record);
+    if (this.updateRequests.length > 1000) this.updateRequests.splice(0, this.updateRequests.length - 1000);
+  }
+
+  /** Operations of the function started from now on stay pending until the returned release()
+   *  (then they take their deployDelay as usual). */
+  holdOperations(functionName: string): () => void {
+    if (!this.held.has(functionName)) this.held.set(functionName, []);
+    return () => {
+      const waiting = this.held.get(functionName) ?? [];
+      this.held.delete(functionName);
+      for (const finish of waiting) finish();
+    };
+  }
+
+  /** Run `finish` now, or once the function's operations are released. */
+  whenReleased(functionName: string, finish: () => void): void {
+    const waiting = this.held.get(functionName);
+    if (waiting) waiting.push(finish);
+    else finish();
   }
 
   takeFailure(functionName: string): string | null {

@@ -4,9 +4,12 @@
 //   GET    /apis/apps/v1/namespaces/{ns}/deployments[/{name}]  PATCH .../deployments/{name}
 //   GET|PATCH|PUT /apis/apps/v1/namespaces/{ns}/deployments/{name}/scale
 //   GET    /apis/serving.knative.dev/v1/namespaces/{ns}/services[/{name}]
+// With the `throttle` option every Nth request is refused with 429 TooManyRequests and a
+// Retry-After header, as API Priority and Fairness refuses requests under load (docs/platforms.md).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Cluster, DeploymentRecord } from './cluster.js';
+import type { ThrottleOptions } from './options.js';
 import { deploymentJson, knativeServiceJson, listJson, podJson, scaleJson, statusJson } from './objects.js';
 
 export interface ApiRequestRecord {
@@ -167,9 +170,11 @@ function replicasOf(doc: unknown, what: string, name: string): number {
   return replicas;
 }
 
-export function startApiServer(cluster: Cluster, options: { port: number; token: string }): Promise<ApiServer> {
+export function startApiServer(cluster: Cluster, options: { port: number; token: string; throttle?: ThrottleOptions }): Promise<ApiServer> {
   const requests: ApiRequestRecord[] = [];
   const faults: InjectedFault[] = [];
+  /** Requests counted towards `throttle.every`. */
+  let throttleCount = 0;
 
   const notFound = (resource: string, group: string, name: string) =>
     new HttpProblem(404, 'NotFound', `${group ? `${resource}.${group}` : resource} "${name}" not found`, { name, group, kind: resource });
@@ -238,9 +243,9 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const send = (status: number, body: unknown) => {
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache, private' });
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache, private', ...headers });
       res.end(text);
       requests.push({ method: req.method ?? 'GET', path: url.pathname, contentType: req.headers['content-type'] ?? null, status });
       if (requests.length > MAX_LOG) requests.splice(0, requests.length - MAX_LOG);
@@ -249,6 +254,14 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
       if (req.headers.authorization !== `Bearer ${options.token}`) {
         req.resume();
         throw new HttpProblem(401, 'Unauthorized', 'Unauthorized');
+      }
+      const throttle = options.throttle;
+      if (throttle && (!throttle.pathIncludes || url.pathname.includes(throttle.pathIncludes)) && ++throttleCount % throttle.every === 0) {
+        req.resume();
+        // Retry-After is whole seconds (RFC 9110); the API server sends 1.
+        const retryAfter = String(Math.max(0, Math.round(throttle.retryAfterMs / 1000)));
+        send(429, statusJson(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: Number(retryAfter) }), { 'retry-after': retryAfter });
+        return;
       }
       const fault = faults.find((f) => f.times > 0 && (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
       if (fault) {

@@ -45,7 +45,7 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
     })());
 
   try {
-    api = await startApiServer(cluster, { port: options.port, token });
+    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle });
     kubeconfig = writeKubeconfig(api.url, token);
     const deploymentUrls: Record<string, string> = {};
     const knativeUrls: Record<string, string> = {};

@@ -37,9 +37,19 @@ const knativeServiceSchema = z.strictObject({
   holdTimeout: duration.optional(),
 });
 
+/** Answer every Nth API request with 429 and Retry-After, as the API server does when API Priority
+ *  and Fairness rejects a request (Retry-After is a constant 1 s there). */
+const throttleSchema = z.strictObject({
+  every: z.int({ error: 'expected an integer of at least 2' }).min(2, { error: 'expected an integer of at least 2' }),
+  retryAfter: duration.optional(),
+  /** Count (and throttle) only requests whose path contains this, e.g. "/pods". */
+  pathIncludes: z.string().min(1).optional(),
+});
+
 const optionsSchema = z.strictObject({
   /** Port of the Kubernetes API server; 0 = random. */
   port: port.optional(),
+  throttle: throttleSchema.optional(),
   /** Bearer token the API server requires; random when absent. */
   token: z.string().min(8).optional(),
   deployments: z.array(deploymentSchema).optional(),
@@ -73,8 +83,15 @@ export interface KnativeServiceOptions {
   template: PodTemplate;
 }
 
+export interface ThrottleOptions {
+  every: number;
+  retryAfterMs: number;
+  pathIncludes?: string;
+}
+
 export interface KubeEmulatorOptions {
   port: number;
+  throttle?: ThrottleOptions;
   token?: string;
   deployments: DeploymentOptions[];
   knativeServices: KnativeServiceOptions[];
@@ -103,6 +120,7 @@ export function parseKubeEmulatorOptions(input: unknown, label = 'emulators.kube
   const o = parsed.data;
   const options: KubeEmulatorOptions = {
     port: o.port ?? 0,
+    ...(o.throttle ? { throttle: { every: o.throttle.every, retryAfterMs: ms(o.throttle.retryAfter, 1000), pathIncludes: o.throttle.pathIncludes } } : {}),
     token: o.token,
     deployments: (o.deployments ?? []).map((d) => ({
       name: d.name,
