@@ -17,6 +17,8 @@ export interface ApiRequestRecord {
   path: string;
   contentType: string | null;
   status: number;
+  /** When the answer was sent (Date.now()). */
+  at: number;
 }
 
 /** A failure the tests inject: the next `times` matching requests get `status` with a Status body. */
@@ -247,7 +249,7 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache, private', ...headers });
       res.end(text);
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, contentType: req.headers['content-type'] ?? null, status });
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, contentType: req.headers['content-type'] ?? null, status, at: Date.now() });
       if (requests.length > MAX_LOG) requests.splice(0, requests.length - MAX_LOG);
     };
     try {

@@ -79,6 +79,8 @@ export class EmulatedFunction {
   private injectedFailure: { skip: number; reason: string } | null = null;
   private readonly environments = new Set<ExecutionEnvironment>();
   private stopped = false;
+  /** Environment maps of the updates accepted so far, oldest first (test hook: who changed what). */
+  readonly acceptedUpdates: Array<Record<string, string>> = [];
 
   constructor(
     readonly spec: FunctionSpec,
@@ -177,6 +179,8 @@ export class EmulatedFunction {
     if (typeof body.Description === 'string') next.description = body.Description;
     next.revisionId = randomUUID();
     next.lastModified = lambdaTimestamp();
+    this.acceptedUpdates.push({ ...next.environment });
+    if (this.acceptedUpdates.length > 1000) this.acceptedUpdates.splice(0, this.acceptedUpdates.length - 1000);
     const timer = setTimeout(() => this.applyPending(), this.settings.updateDurationMs);
     timer.unref();
     this.pending = { config: next, timer };
