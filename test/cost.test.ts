@@ -94,3 +94,29 @@ test('the Markdown section labels every number an estimate with the price date',
   assert.match(text, new RegExp(`## Cost \\(estimate, prices as of ${PRICES_DATE}\\)`));
   assert.match(text, /\| a\\\|b \| local \| node-hours \| 26\.667 USD \| n\/a \|/);
 });
+
+test('knative and kubernetes: the node count is read from pricing.nodes, and an assumed one is said so', () => {
+  const target = fixtureTarget({ name: 'k', kind: 'kubernetes', cold: [2_000_000], warm: Array<number>(2000).fill(5_000), warmDurationUs: 10_000_000 });
+  const three = estimateCost(target, { nodes: 3 });
+  close(three.per1MRequests, (3 * 0.096 / 3600 / 200) * 1e6, 'three nodes cost three times one');
+  close(three.perColdStart, 3 * (0.096 / 3600) * (target.phases.cold!.summary.meanUs / 1e6), 'and so does a cold start');
+  assert.match(three.basis[0]!, /^3 nodes at 0\.096 per node-hour \(pricing\.nodes\)$/);
+  assert.deepEqual(three.overrides, { nodes: 3 }, 'kept, so a merged report computes the same estimate');
+  const knative = estimateCost({ ...target, kind: 'knative' }, { nodes: '2' });
+  close(knative.per1MRequests, (2 * 0.096 / 3600 / 200) * 1e6, 'a numeric string works like the prices');
+
+  const assumed = estimateCost(target);
+  close(assumed.per1MRequests, (0.096 / 3600 / 200) * 1e6, 'one node when none is given');
+  assert.match(assumed.basis[0]!, /^1 node at 0\.096 per node-hour \(assumed: the node count was not given; set pricing\.nodes\)$/);
+
+  assert.throws(() => resolvePrices({ nodes: 0 }), /pricing\.nodes: expected a positive number of nodes, got 0/);
+  assert.throws(() => resolvePrices({ nodes: 'many' }), /pricing\.nodes: expected a positive number of nodes, got "many"/);
+});
+
+test('cloud functions: memory is read as the Kubernetes quantity Google documents, CPU from the facts or the documented tier', () => {
+  const cost = (platform: Parameters<typeof fixtureTarget>[0]['platform']) =>
+    estimateCost(fixtureTarget({ name: 'gcf', kind: 'cloud-function', warm: [40_000], platform })).basis[0]!;
+  assert.match(cost({ kind: 'cloud-function', availableMemory: '1Gi' }), /^1 GiB, 0\.583 vCPU \(default for the memory size\)/);
+  assert.match(cost({ kind: 'cloud-function', availableMemory: '256M', availableCpu: '1000m' }), /^0\.238 GiB, 1 vCPU,/);
+  assert.match(cost({ kind: 'cloud-function' }), /^0\.25 GiB \(memory not reported; assumed 256 MiB\), 0\.167 vCPU \(default for the memory size\)/);
+});

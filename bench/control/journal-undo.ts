@@ -3,18 +3,11 @@
 // anything is touched: a damaged or foreign entry is refused naming the field, never half-applied.
 import type { z } from 'zod';
 import type { JournalEntry } from '../journal.js';
+import { describeIssues, readableIssues } from '../schema-issues.js';
 
 export interface JournalUndo {
   /** Undo one journalled change (after a killed run); throws naming what is wrong with the entry. */
   restore(entry: JournalEntry): Promise<void>;
-}
-
-/** `path: message` of zod's first issue ("undo.replicas: expected number, received undefined"). */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const where = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-  return `${where ? `${where}: ` : ''}${issue.message}`;
 }
 
 /** An undo for entries of one shape: `restore` gets the entry typed by `schema`. */
@@ -24,8 +17,8 @@ export function journalUndo<S extends z.ZodType<{ undo: Record<string, unknown>;
 ): JournalUndo {
   return {
     async restore(entry) {
-      const parsed = schema.safeParse(entry);
-      if (!parsed.success) throw new Error(`journal entry ${entry.id}: ${firstIssue(parsed.error)}`);
+      const parsed = schema.safeParse(entry, { error: readableIssues });
+      if (!parsed.success) throw new Error(`journal entry ${entry.id}: ${describeIssues(parsed.error).join('; ')}`);
       await restore(parsed.data, entry);
     },
   };

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { CHECKPOINT_FILE } from '../checkpoint.js';
 import { rebuildFromCheckpoint } from './rebuild.js';
-import { describeIssues, readableIssues, runResultsSchema } from './schema.js';
+import { describeIssues, readableIssues } from '../schema-issues.js';
+import { runResultsSchema } from './schema.js';
 import { SCHEMA_VERSION, type RunResults } from './types.js';
 
 export function readRunInput(input: string): RunResults {
