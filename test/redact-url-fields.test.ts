@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTargetFile } from '../bench/config/load.js';
-import { CREDENTIAL_URL_FIELDS, targetSchema, type TargetKind } from '../bench/config/schema.js';
+import { targetSchema, type TargetKind } from '../bench/config/schema.js';
+import { CREDENTIAL_URL_FIELDS } from '../bench/config/url-fields.js';
 import { redactDeep } from '../bench/redact.js';
 import { configEcho } from '../bench/runner.js';
 

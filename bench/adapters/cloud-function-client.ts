@@ -9,6 +9,7 @@ import type { LROperation } from 'google-gax';
 import { GCF_POLL_MS, MAX_POLL_INTERVAL_MS } from '../control/defaults.js';
 import { pollUntil, type WaitOptions } from '../control/poll.js';
 import { Interrupted, TargetFailure } from '../errors.js';
+import { fieldOf } from '../fields.js';
 
 export type GcfFunction = protos.google.cloud.functions.v2.IFunction;
 export type FunctionServiceClient = v2.FunctionServiceClient;
@@ -46,11 +47,10 @@ export function functionName(project: string, region: string, fn: string): strin
 }
 
 function codeOf(err: unknown): { http?: number; grpc?: number } {
-  const e = err as { code?: unknown; status?: unknown; response?: { status?: unknown } } | null;
   const out: { http?: number; grpc?: number } = {};
-  const http = Number(e?.response?.status ?? e?.status);
+  const http = Number(fieldOf(fieldOf(err, 'response'), 'status') ?? fieldOf(err, 'status'));
   if (Number.isInteger(http) && http >= 100) out.http = http;
-  const code = Number(e?.code);
+  const code = Number(fieldOf(err, 'code'));
   if (Number.isInteger(code)) {
     if (code >= 100) out.http ??= code; // GaxiosError: code is the HTTP status
     else out.grpc = code; // GoogleError: code is the gRPC status
@@ -76,12 +76,12 @@ const isUnauthenticated = (err: unknown) => {
 export function reasonOf(err: unknown): string {
   const raw = err instanceof Error ? err.message : String(err);
   try {
-    const parsed = JSON.parse(raw) as { error?: { message?: string } };
-    if (parsed.error?.message) return parsed.error.message;
+    const message: unknown = fieldOf(fieldOf(JSON.parse(raw), 'error'), 'message');
+    if (typeof message === 'string' && message) return message;
   } catch {
     // not JSON
   }
-  const details = (err as { details?: unknown } | null)?.details;
+  const details = fieldOf(err, 'details');
   const text = typeof details === 'string' && details && !raw.includes(details) ? `${raw}: ${details}` : raw;
   return text.split('\n')[0] ?? text;
 }

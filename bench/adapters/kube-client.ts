@@ -13,6 +13,7 @@ import {
 import { API_CALL_TIMEOUT_MS } from '../control/defaults.js';
 import { callWithRetry } from '../control/poll.js';
 import { TargetFailure, messageOf } from '../errors.js';
+import { fieldOf } from '../fields.js';
 
 /** Where a target lives: enough to reconnect for `coldbench restore` (never a credential). */
 export interface KubeLocation {
@@ -74,9 +75,11 @@ export function apiErrorReason(err: unknown): string {
     let message: string | undefined;
     let reason: string | undefined;
     try {
-      const status = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: string; reason?: string } | null;
-      message = status?.message;
-      reason = status?.reason;
+      const status: unknown = typeof body === 'string' ? JSON.parse(body) : body;
+      const statusMessage = fieldOf(status, 'message');
+      const statusReason = fieldOf(status, 'reason');
+      message = typeof statusMessage === 'string' ? statusMessage : undefined;
+      reason = typeof statusReason === 'string' ? statusReason : undefined;
     } catch {
       message = typeof body === 'string' && body.trim() ? body.trim().slice(0, 200) : undefined;
     }
@@ -85,8 +88,7 @@ export function apiErrorReason(err: unknown): string {
     if (reason === 'Unknown API Status Code!') reason = undefined;
     return `HTTP ${code}${reason ? ` ${reason}` : ''}${message ? `: ${message}` : ''}`;
   }
-  const cause = (err as { cause?: unknown } | null)?.cause;
-  const code = (err as { code?: unknown } | null)?.code ?? (cause as { code?: unknown } | null)?.code;
+  const code = fieldOf(err, 'code') ?? fieldOf(fieldOf(err, 'cause'), 'code');
   return `${messageOf(err)}${typeof code === 'string' && !messageOf(err).includes(code) ? ` (${code})` : ''}`;
 }
 

@@ -1,6 +1,7 @@
 // LambdaClient construction for the adapter and `coldbench restore`. Measured calls use
 // maxAttempts 1 (the SDK otherwise retries 429/5xx three times and hides the delay in the latency).
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { fieldOf } from '../fields.js';
 
 export interface LambdaClientOptions {
   region: string;
@@ -46,10 +47,12 @@ export function createLambdaClient(options: LambdaClientOptions, env: NodeJS.Pro
 
 /** Name, HTTP status and message of an SDK error (service or network). */
 export function describeSdkError(err: unknown): { name: string; status: number | undefined; message: string } {
-  const e = err as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } } | null;
+  const name = fieldOf(err, 'name');
+  const status = fieldOf(fieldOf(err, '$metadata'), 'httpStatusCode');
+  const message = fieldOf(err, 'message');
   return {
-    name: typeof e?.name === 'string' ? e.name : 'Error',
-    status: e?.$metadata?.httpStatusCode,
-    message: typeof e?.message === 'string' ? e.message : String(err),
+    name: typeof name === 'string' ? name : 'Error',
+    status: typeof status === 'number' ? status : undefined,
+    message: typeof message === 'string' ? message : String(err),
   };
 }

@@ -46,7 +46,7 @@ const duration = z
 const positiveInt = z.int({ error: 'expected a positive integer' }).positive({ error: 'expected a positive integer' });
 const nonNegativeInt = z.int({ error: 'expected a non-negative integer' }).nonnegative({ error: 'expected a non-negative integer' });
 
-const httpUrl = z
+export const httpUrl = z
   .string()
   .refine((value) => {
     try {
@@ -153,7 +153,7 @@ export const kubernetesTargetSchema = z.strictObject({
 });
 
 /** One schema per kind (a missing kind is a compile error). */
-const targetSchemas = {
+export const targetSchemas = {
   http: httpTargetSchema,
   lambda: lambdaTargetSchema,
   'cloud-function': cloudFunctionTargetSchema,
@@ -168,23 +168,6 @@ export const targetSchema = z.discriminatedUnion('kind', [
   targetSchemas.knative,
   targetSchemas.kubernetes,
 ]);
-
-/** Fields built from `httpUrl` in any target schema (url, endpoint, apiEndpoint...): redaction
- *  scrubs the credentials in them (user:password@, token query parameters). Found by walking the
- *  schema, so a new endpoint field cannot be forgotten. */
-export const CREDENTIAL_URL_FIELDS: ReadonlySet<string> = new Set(
-  Object.values(targetSchemas).flatMap((schema) =>
-    Object.entries(schema.shape)
-      .filter(([, field]) => isHttpUrlField(field))
-      .map(([key]) => key),
-  ),
-);
-
-function isHttpUrlField(field: z.ZodType): boolean {
-  const inner = field instanceof z.ZodOptional || field instanceof z.ZodNullable || field instanceof z.ZodDefault ? field.unwrap() : field;
-  // .describe() and friends clone a schema but keep its definition.
-  return inner instanceof z.ZodType && inner.def === httpUrl.def;
-}
 
 export const targetFileSchema = z.strictObject({
   $schema: z.string().optional(),

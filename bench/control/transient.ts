@@ -5,6 +5,7 @@
 //   client-node     ApiException: code (HTTP status), headers
 //   Node / undici   code (ECONNRESET, EPIPE, UND_ERR_SOCKET...), also on `cause`
 // A refused connection is not transient: nothing is listening, and waiting will not change it.
+import { fieldOf } from '../fields.js';
 
 export interface TransientError {
   /** throttled: the server refused the call and asked to come back (429): nothing was done.
@@ -22,37 +23,30 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT
 const GRPC_THROTTLED = 8;
 const GRPC_UNAVAILABLE = new Set([4, 13, 14]);
 
-type Bag = Record<string, unknown>;
-
-function bag(value: unknown): Bag | undefined {
-  return value !== null && typeof value === 'object' ? (value as Bag) : undefined;
-}
-
 function numberOf(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 /** HTTP status of an SDK error, whatever its shape. */
 export function httpStatusOf(err: unknown): number | undefined {
-  const e = bag(err);
-  if (!e) return undefined;
-  const code = numberOf(e.code);
+  const code = numberOf(fieldOf(err, 'code'));
   return (
-    numberOf(bag(e.$metadata)?.httpStatusCode) ??
-    numberOf(bag(e.response)?.status) ??
-    numberOf(e.status) ??
+    numberOf(fieldOf(fieldOf(err, '$metadata'), 'httpStatusCode')) ??
+    numberOf(fieldOf(fieldOf(err, 'response'), 'status')) ??
+    numberOf(fieldOf(err, 'status')) ??
     (code !== undefined && code >= 100 ? code : undefined)
   );
 }
 
+/** A response header from a fetch Headers object or a plain record. */
 function headerOf(headers: unknown, name: string): string | undefined {
-  const h = bag(headers);
-  if (!h) return undefined;
-  if (typeof h.get === 'function') {
-    const value: unknown = (h.get as (n: string) => unknown).call(headers, name);
+  if (headers === null || typeof headers !== 'object') return undefined;
+  const get = fieldOf(headers, 'get');
+  if (typeof get === 'function') {
+    const value: unknown = Reflect.apply(get, headers, [name]);
     return typeof value === 'string' ? value : undefined;
   }
-  for (const [key, value] of Object.entries(h)) if (key.toLowerCase() === name && typeof value === 'string') return value;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name && typeof value === 'string') return value;
   return undefined;
 }
 
@@ -65,30 +59,31 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function retryAfterOf(e: Bag): number | undefined {
-  const seconds = e.retryAfterSeconds; // Lambda's TooManyRequestsException binds the header here
+function retryAfterOf(err: unknown): number | undefined {
+  const seconds = fieldOf(err, 'retryAfterSeconds'); // Lambda's TooManyRequestsException binds the header here
   if (typeof seconds === 'string' || typeof seconds === 'number') return parseRetryAfter(String(seconds));
-  return parseRetryAfter(headerOf(e.headers, 'retry-after') ?? headerOf(bag(e.response)?.headers, 'retry-after') ?? headerOf(bag(e.$response)?.headers, 'retry-after'));
+  const header = (holder: unknown) => headerOf(fieldOf(holder, 'headers'), 'retry-after');
+  return parseRetryAfter(header(err) ?? header(fieldOf(err, 'response')) ?? header(fieldOf(err, '$response')));
 }
 
 /** The transient part of an error, or null when retrying would not help. */
 export function classifyTransient(err: unknown): TransientError | null {
-  const e = bag(err);
-  if (!e) return null;
-  const retryAfterMs = retryAfterOf(e);
+  if (err === null || typeof err !== 'object') return null;
+  const retryAfterMs = retryAfterOf(err);
   const withRetryAfter = (t: Omit<TransientError, 'retryAfterMs'>): TransientError => (retryAfterMs !== undefined ? { ...t, retryAfterMs } : t);
   const status = httpStatusOf(err);
-  const name = typeof e.name === 'string' ? e.name : '';
+  const rawName = fieldOf(err, 'name');
+  const name = typeof rawName === 'string' ? rawName : '';
   if (status === 429 || THROTTLE_NAMES.has(name)) return withRetryAfter({ kind: 'throttled', reason: `HTTP 429${name && name !== 'Error' ? ` ${name}` : ''}` });
   if (status !== undefined) {
     return status >= 500 && status !== 501 && status !== 505 ? withRetryAfter({ kind: 'unavailable', reason: `HTTP ${status}` }) : null;
   }
-  const code = numberOf(e.code);
+  const code = numberOf(fieldOf(err, 'code'));
   if (code !== undefined && code < 100) {
     if (code === GRPC_THROTTLED) return withRetryAfter({ kind: 'throttled', reason: 'RESOURCE_EXHAUSTED' });
     return GRPC_UNAVAILABLE.has(code) ? withRetryAfter({ kind: 'unavailable', reason: `gRPC code ${code}` }) : null;
   }
-  for (const candidate of [e.code, bag(e.cause)?.code]) {
+  for (const candidate of [fieldOf(err, 'code'), fieldOf(fieldOf(err, 'cause'), 'code')]) {
     if (typeof candidate === 'string' && NETWORK_CODES.has(candidate)) return { kind: 'unavailable', reason: candidate };
   }
   if (name === 'TimeoutError') return { kind: 'unavailable', reason: 'request timed out' };
