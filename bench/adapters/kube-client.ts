@@ -10,7 +10,7 @@ import {
   type Cluster,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { API_CALL_TIMEOUT_MS } from '../control/defaults.js';
+import { API_CALL_TIMEOUT_MS, API_RETRY_MS } from '../control/defaults.js';
 import { callWithRetry } from '../control/poll.js';
 import { TargetFailure, messageOf } from '../errors.js';
 import { fieldOf } from '../fields.js';
@@ -103,7 +103,7 @@ export function kubeCall<T>(call: () => Promise<T>, what: string, options: { sig
   return callWithRetry(() => withTimeout(call(), API_CALL_TIMEOUT_MS, what), {
     what,
     timeoutMs: API_CALL_TIMEOUT_MS,
-    intervalMs: 200,
+    intervalMs: API_RETRY_MS,
     backoff: 2,
     signal: options.signal,
     retry: options.mutation ? 'throttled' : 'transient',

@@ -2,7 +2,7 @@
 // function's own variables, which may be secrets) and its undo after a killed run.
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
-import { LAMBDA_RESTORE_POLL_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
+import { API_CALL_TIMEOUT_MS, LAMBDA_RESTORE_POLL_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
 import { journalUndo } from '../control/journal-undo.js';
 import { TargetFailure } from '../errors.js';
 import { createLambdaClient, describeSdkError } from './lambda-client.js';
@@ -18,7 +18,7 @@ export type LambdaLocation = z.infer<typeof lambdaChangeSchema>['location'];
 /** `coldbench restore`: read the current environment and put the nonce key back as it was found
  *  (removed, or its old value). */
 export const lambdaJournal = journalUndo(lambdaChangeSchema, async ({ undo, location }, entry) => {
-  const client = createLambdaClient({ region: location.region, endpoint: location.endpoint ?? undefined, maxAttempts: 3, timeoutMs: 30_000 });
+  const client = createLambdaClient({ region: location.region, endpoint: location.endpoint ?? undefined, maxAttempts: 3, timeoutMs: API_CALL_TIMEOUT_MS });
   const label = `lambda function ${location.function} (target ${entry.target})`;
   const wait: ControlWait = { timeoutMs: MIN_RESTORE_WAIT_MS, pollIntervalMs: LAMBDA_RESTORE_POLL_MS, log: () => undefined, label };
   try {

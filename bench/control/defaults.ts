@@ -10,6 +10,9 @@ export const MIN_RESTORE_WAIT_MS = 60_000;
 /** Upper bound of one API call, so a hung API server cannot stall a bounded wait forever. */
 export const API_CALL_TIMEOUT_MS = 30_000;
 
+/** First pause before retrying a single API call that failed transiently (doubles each time). */
+export const API_RETRY_MS = 200;
+
 /** Longest pause between two polls when a wait backs off. */
 export const MAX_POLL_INTERVAL_MS = 2_000;
 
