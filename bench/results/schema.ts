@@ -124,6 +124,10 @@ const factsSchemas = {
 
 const platformFacts = z.discriminatedUnion('kind', [factsSchemas.http, factsSchemas.lambda, factsSchemas['cloud-function'], factsSchemas.knative, factsSchemas.kubernetes]);
 
+/** Compile-time check that the union above lists every kind. */
+type UnreadKind = Exclude<TargetKind, z.infer<typeof platformFacts>['kind']>;
+export const EVERY_KIND_READ: [UnreadKind] extends [never] ? true : UnreadKind = true;
+
 const costEstimate = z.looseObject({
   label: z.literal('estimate'),
   model: z.enum(['lambda', 'cloud-function', 'node-hours', 'none']),

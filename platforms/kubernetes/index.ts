@@ -1,6 +1,8 @@
 // Local Kubernetes control plane + data plane for the demo and the tests: an API server (token
 // auth, generated kubeconfig), Deployments and Knative Services whose pods are real child
 // processes, a 503-while-starting front per Deployment and an activator per Knative Service.
+// Options (validated in options.ts): port, token, deployments, knativeServices, and throttle
+// { every, retryAfter, pathIncludes }: every Nth API request answered 429 with Retry-After.
 import { randomBytes } from 'node:crypto';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
 import { startApiServer, type ApiServer } from './api-server.js';
