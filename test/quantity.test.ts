@@ -2,7 +2,7 @@
 // Cloud Functions memory, and the one table of Google's default vCPU per memory size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesToMegabytes, bytesToMiB, defaultCpuFor, memoryBytes, parseQuantity } from '../bench/units.js';
+import { bytesToMegabytes, bytesToMiB, defaultCpuFor, memoryBytes, parseQuantity } from '../bench/quantity.js';
 
 test('quantities: decimal and binary suffixes, millicores, exponents; anything else is null', () => {
   assert.equal(parseQuantity('250m'), 0.25);
