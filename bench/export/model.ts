@@ -4,6 +4,7 @@
 import { InputError } from '../errors.js';
 import { decodeHistogram, recordedBucketRanges, type LatencySummary } from '../histograms.js';
 import { coldPenaltyUs, costUsdPer1M, errorRate, errorsByKind, rttUs } from '../results/derived.js';
+import type { TargetKind } from '../config/schema.js';
 import type { RunResults, TargetResult } from '../results/types.js';
 
 export type PhaseName = 'cold' | 'warm';
@@ -11,7 +12,7 @@ export type PhaseName = 'cold' | 'warm';
 export interface TargetLabels {
   origin: string;
   target: string;
-  kind: string;
+  kind: TargetKind;
   region: string;
 }
 
@@ -94,7 +95,7 @@ export function buildExportModel(runs: RunResults[]): ExportModel {
     model.origins.push({ origin, runId: run.run.id, startedAt: run.run.startedAt, startedAtMs, endedAtMs: epochMs(run.run.endedAt, startedAtMs) });
     for (const t of run.targets) {
       if (originOf(t, run) !== origin) continue;
-      const labels: TargetLabels = { origin, target: t.name, kind: String(t.kind), region: String(t.region ?? '') };
+      const labels: TargetLabels = { origin, target: t.name, kind: t.kind, region: String(t.region ?? '') };
       model.targets.push({ ...labels, coldPenaltyUs: coldPenaltyUs(t), rttUs: rttUs(t), costUsdPer1M: costUsdPer1M(t) });
       const cold = t.phases.cold;
       if (cold) {

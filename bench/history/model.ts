@@ -4,6 +4,7 @@
 // only format this model.
 import { compareRuns, type Verdict } from '../compare.js';
 import { coldPenaltyUs, errorRate, rttUs } from '../results/derived.js';
+import type { TargetKind } from '../config/schema.js';
 import type { RunResults, TargetResult } from '../results/types.js';
 
 export const DAY_MS = 24 * 3600 * 1000;
@@ -59,7 +60,7 @@ export interface TimeOfDayView {
 export interface HistorySeries {
   origin: string;
   target: string;
-  kind: string;
+  kind: TargetKind;
   region: string;
   points: HistoryPoint[];
   regressions: number;
