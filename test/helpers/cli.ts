@@ -1,0 +1,81 @@
+// The real CLI as a child process, as users run it: bin/coldbench.js, which imports the compiled
+// JavaScript in dist/ (no TypeScript loader). Every test that runs coldbench goes through here, so
+// none of them can run a build older than the sources: a stale dist/ is rebuilt once, and if it is
+// still not current the test fails with a message saying what to run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { build, buildState, ROOT } from '../../scripts/build.mjs';
+
+export const CLI = path.join(ROOT, 'bin', 'coldbench.js');
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Added to this process's environment (with CI=1: no live progress line). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Node options before the script (e.g. `--import` of a test probe). */
+  nodeArgs?: string[];
+}
+
+let verified = false;
+
+/** dist/ must be built from the current sources. Checked once per test process. */
+export function ensureBuilt(): void {
+  if (verified) return;
+  const state = buildState();
+  if (state !== 'current') {
+    process.stderr.write(`test: dist/ is ${state}; rebuilding it once (npm run build)\n`);
+    try {
+      build();
+    } catch (err) {
+      throw new Error(`dist/ is ${state} and the rebuild failed; fix the build, then run \`npm run build\`:\n${err instanceof Error ? err.message : String(err)}`);
+    }
+    const after = buildState();
+    if (after !== 'current') throw new Error(`dist/ is still ${after} after a rebuild (were the sources edited meanwhile?): run \`npm run build\``);
+  }
+  verified = true;
+}
+
+/** Start the CLI. `done` settles when it exits; kill() (SIGKILL) is safe to call at any time, so a
+ *  test can call it from an after() hook whether or not the run ended. */
+export function spawnColdbench(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliRun>; kill(): void } {
+  ensureBuilt();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, CI: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return {
+    child,
+    done,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Run the CLI to its end. Killed after `timeoutMs`, so a hung run fails the test instead of
+ *  hanging it (the result then has signal SIGKILL). */
+export async function runColdbench(args: string[], options: CliOptions & { timeoutMs?: number } = {}): Promise<CliRun> {
+  const run = spawnColdbench(args, options);
+  const timer = setTimeout(run.kill, options.timeoutMs ?? 50_000);
+  try {
+    return await run.done;
+  } finally {
+    clearTimeout(timer);
+  }
+}
