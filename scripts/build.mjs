@@ -65,7 +65,13 @@ export function build() {
   const digest = sourceDigest(); // before compiling: an edit made during the build leaves it stale
   rmSync(DIST, { recursive: true, force: true });
   const require = createRequire(import.meta.url);
-  const tsc = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+  let typescript;
+  try {
+    typescript = path.dirname(require.resolve('typescript/package.json'));
+  } catch {
+    throw new Error('TypeScript (a dev dependency) is not installed: run `npm ci` without --omit=dev');
+  }
+  const tsc = path.join(typescript, 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) {
     throw new Error(`tsc failed (exit ${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`.trimEnd());
