@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The CLI, compiled from bench/ to dist/ by `npm ci` (the `prepare` script) or `npm run build`.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// Node 22.1+ keeps compiled code between runs (a cache in the OS temp folder); Node 20 lacks it.
+module.enableCompileCache?.();
 
 const cli = new URL('../dist/bench/cli.js', import.meta.url);
 if (!existsSync(cli)) {
