@@ -17,9 +17,9 @@ const PROBE = fileURLToPath(new URL('./helpers/module-probe.mjs', import.meta.ur
 const dir = mkdtempSync(path.join(tmpdir(), 'coldbench-shipped-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Packages that only a run needs: cloud SDKs, the Kubernetes client, the load generator, the
- *  HTTP client. */
-const HEAVY = /node_modules\/(@aws-sdk|@smithy|@google-cloud|google-auth-library|google-gax|gaxios|@kubernetes|autocannon|undici)\//;
+/** Packages that only a run or an export needs: cloud SDKs, the Kubernetes client, the load
+ *  generator, the HTTP client, the OpenTelemetry exporter. */
+const HEAVY = /node_modules\/(@aws-sdk|@smithy|@google-cloud|google-auth-library|google-gax|gaxios|@kubernetes|autocannon|undici|@opentelemetry|protobufjs)\//;
 const LOADER = /node_modules\/(tsx|esbuild|@esbuild)\//;
 
 interface Probe {
@@ -68,7 +68,7 @@ test('coldbench --help runs the compiled JavaScript: usage, exit 0, no tsx or es
   assert.deepEqual(probe.modules.filter((m) => HEAVY.test(m)), []);
 });
 
-test('coldbench validate targets/local.yaml (all five kinds) loads no cloud SDK, Kubernetes client, load generator or HTTP client', async () => {
+test('coldbench validate targets/local.yaml (all five kinds) loads no cloud SDK, Kubernetes client, load generator, HTTP client or exporter', async () => {
   const { cli, probe } = await probed(['validate', 'targets/local.yaml']);
   assert.equal(cli.code, 0, cli.stderr);
   assert.match(cli.stdout, /valid \(7 targets: http, lambda, cloud-function, knative, kubernetes\)/);

@@ -79,3 +79,11 @@ export async function runColdbench(args: string[], options: CliOptions & { timeo
     clearTimeout(timer);
   }
 }
+
+/** Like runColdbench, for a run expected to succeed: resolves on exit 0; otherwise rejects with
+ *  an Error carrying `code`, `stdout` and `stderr` (the shape of node's execFile errors). */
+export async function execColdbench(args: string[], options: CliOptions & { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+  const run = await runColdbench(args, options);
+  if (run.code === 0) return { stdout: run.stdout, stderr: run.stderr };
+  throw Object.assign(new Error(`coldbench ${args.join(' ')} exited ${run.code ?? run.signal}:\n${run.stderr}`), run);
+}
