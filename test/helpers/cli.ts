@@ -42,9 +42,19 @@ export function ensureBuilt(): void {
   verified = true;
 }
 
-/** Start the CLI. `done` settles when it exits; kill() (SIGKILL) is safe to call at any time, so a
- *  test can call it from an after() hook whether or not the run ended. */
-export function spawnColdbench(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliRun>; kill(): void } {
+export interface RunningCli {
+  child: ChildProcess;
+  /** Settles when the process has exited and its output is closed. */
+  done: Promise<CliRun>;
+  /** SIGKILL; safe at any time, so an after() hook may call it whether or not the run ended. */
+  kill(): void;
+  /** What it wrote so far (to wait for it to acknowledge a signal, for example). */
+  stdout(): string;
+  stderr(): string;
+}
+
+/** Start the CLI as a child process (to signal it mid-run, or to watch it). */
+export function spawnColdbench(args: string[], options: CliOptions = {}): RunningCli {
   ensureBuilt();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
     cwd: options.cwd,
@@ -62,6 +72,8 @@ export function spawnColdbench(args: string[], options: CliOptions = {}): { chil
   return {
     child,
     done,
+    stdout: () => stdout,
+    stderr: () => stderr,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
