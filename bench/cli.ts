@@ -2,13 +2,12 @@
 // the contract: 0 ok, 1 threshold/regression, 2 bad input, 3 run failed, 130 interrupted.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InputError, messageOf } from './errors.js';
 import { redactText } from './redact.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { TOOL_VERSION } from './version.js';
 
-const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_TARGET_FILE = path.join(PACKAGE_ROOT, 'targets', 'local.yaml');
 
 /** Relative to the working directory when inside it, else absolute. */

@@ -2,7 +2,8 @@
 // machine, and prints a table of ratios. It never fails on absolute times (CI does not run it); the
 // "goal" column says whether each figure meets the goal of issue 6 on this run.
 //
-//   npm run perf [-- --only stall,loopback,throughput,noise,memory,reports] [--json FILE]
+//   npm run perf [-- --only stall,loopback,throughput,noise,memory,reports,startup] [--json FILE]
+//   npm run perf:startup          (the startup section alone)
 //
 // Only 127.0.0.1 is ever talked to; every phase is bounded in time (the whole run takes ~1.5 min).
 import { writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { runOpenModel } from '../bench/phases/open-model.js';
 import { runClosedModel } from '../bench/phases/warm-closed.js';
 import type { WarmEngineResult } from '../bench/phases/warm-types.js';
 import { timeReports } from './perf-reports.js';
+import { measureStartup, STARTUP_COMMANDS } from './perf-startup.js';
 import {
   autocannonCli,
   cpuWaitMs,
@@ -26,7 +28,7 @@ import {
 } from './perf-tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['stall', 'loopback', 'throughput', 'noise', 'memory', 'reports'] as const;
+const SECTIONS = ['stall', 'loopback', 'throughput', 'noise', 'memory', 'reports', 'startup'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Row {
@@ -285,7 +287,28 @@ async function reports(): Promise<void> {
   });
 }
 
-const RUNNERS: Record<Section, () => Promise<void>> = { stall, loopback, throughput, noise, memory, reports };
+// 7. Start-up of the shipped CLI against a bare `node -e 0`, interleaved, same run.
+async function startup(): Promise<void> {
+  log('startup: coldbench --help and validate targets/local.yaml vs node -e 0, interleaved rounds');
+  const result = measureStartup();
+  raw.startup = result;
+  const [bare, ...cli] = STARTUP_COMMANDS;
+  const baseline = result.medianMs[bare!.name]!;
+  const cpu = (name: string) => (result.meanCpuMs ? `; CPU ${result.meanCpuMs[name]!.toFixed(0)} ms` : '');
+  for (const command of cli) {
+    const medianMs = result.medianMs[command.name]!;
+    rows.push({
+      measure: `start-up: ${command.name} (median of ${result.rounds} interleaved runs)`,
+      coldbench: `${medianMs.toFixed(0)} ms${cpu(command.name)}`,
+      reference: `${bare!.name} ${baseline.toFixed(0)} ms${cpu(bare!.name)}`,
+      ratio: `+${(medianMs - baseline).toFixed(0)} ms`,
+      goal: 'within 150 ms of node -e 0',
+      meets: medianMs - baseline <= 150,
+    });
+  }
+}
+
+const RUNNERS: Record<Section, () => Promise<void>> = { stall, loopback, throughput, noise, memory, reports, startup };
 
 function parseArgs(argv: string[]): { only: Section[]; json?: string } {
   let only: Section[] = [...SECTIONS];

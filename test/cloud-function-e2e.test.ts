@@ -4,16 +4,12 @@
 // function's variables restored exactly.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { RunResults } from '../bench/results/types.js';
-import { startCloudFunctionsForTest, TEST_REGION, type CloudFunctionsEmulator } from './helpers/servers.js';
+import { runColdbench, startCloudFunctionsForTest, TEST_REGION, type CloudFunctionsEmulator } from './helpers/servers.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 let emulator: CloudFunctionsEmulator;
 
 before(async () => {
@@ -48,7 +44,8 @@ test('coldbench run: every forced cold sample verified, warm phase authorised, v
   );
   const out = path.join(dir, 'report');
   // The CLI finds the emulator's metadata server through the environment, as ADC does on Google.
-  await run(process.execPath, [CLI, 'run', file, '--out', out, '--quiet'], { timeout: 90_000, env: { ...process.env, ...emulator.env } });
+  const cli = await runColdbench(['run', file, '--out', out, '--quiet'], { timeoutMs: 90_000, env: emulator.env });
+  assert.equal(cli.code, 0, cli.stderr);
 
   const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResults;
   const target = results.targets[0]!;

@@ -1,12 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compareRuns } from '../bench/compare.js';
 import { formatCompareMarkdown, formatCompareTable } from '../bench/reporters/compare-text.js';
 import { bootstrapMedianDifference, mannWhitneyU, weightedOf } from '../bench/stats.js';
+import { runColdbench } from './helpers/cli.js';
 import { fixtureRun, spread, type FixtureTarget } from './helpers/results-fixture.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-compare-'));
@@ -135,26 +135,24 @@ test('the table and the Markdown show every row, and control characters in names
 });
 
 // ---------- the CLI ----------
-function cli(args: string[]) {
-  return spawnSync(process.execPath, [path.resolve('bin/coldbench.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
-}
+const cli = (args: string[]) => runColdbench(args, { timeoutMs: 30_000 });
 
-test('coldbench compare exits 0 for a run against itself, 1 for a slower run, 2 for bad input', () => {
+test('coldbench compare exits 0 for a run against itself, 1 for a slower run, 2 for bad input', async () => {
   const base = path.join(dir, 'base.json');
   const slow = path.join(dir, 'slow.json');
   writeFileSync(base, JSON.stringify(runWith(1)));
   writeFileSync(slow, JSON.stringify(runWith(2)));
-  const same = cli(['compare', base, base]);
-  assert.equal(same.status, 0, same.stderr);
+  const same = await cli(['compare', base, base]);
+  assert.equal(same.code, 0, same.stderr);
   assert.match(same.stdout, /api +ci +cold/);
-  const slower = cli(['compare', base, slow, '--markdown']);
-  assert.equal(slower.status, 1, slower.stderr);
+  const slower = await cli(['compare', base, slow, '--markdown']);
+  assert.equal(slower.code, 1, slower.stderr);
   assert.match(slower.stdout, /^### coldbench compare: 2 regressions/);
-  const lenient = cli(['compare', base, slow, '--fail-threshold', '150%']);
-  assert.equal(lenient.status, 0, 'a 100% slowdown is within a 150% fail threshold');
+  const lenient = await cli(['compare', base, slow, '--fail-threshold', '150%']);
+  assert.equal(lenient.code, 0, 'a 100% slowdown is within a 150% fail threshold');
   const bad = path.join(dir, 'bad.json');
   writeFileSync(bad, '{"schemaVersion": 99}');
-  const invalid = cli(['compare', base, bad]);
-  assert.equal(invalid.status, 2);
+  const invalid = await cli(['compare', base, bad]);
+  assert.equal(invalid.code, 2);
   assert.match(invalid.stderr, /bad\.json: schemaVersion/);
 });

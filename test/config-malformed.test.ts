@@ -3,29 +3,17 @@
 // `run` touches nothing (no report directory is created).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runColdbench, type CliRun } from './helpers/cli.js';
 
-const CLI = fileURLToPath(new URL('../bin/coldbench.js', import.meta.url));
 let dir = '';
 before(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-malformed-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, ...env, CI: '1' }, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr });
-    });
-  });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runColdbench(args, { cwd: dir, env, timeoutMs: 30_000 });
 }
 
 interface Case {
@@ -102,7 +90,7 @@ const CASES: Case[] = [
   },
 ];
 
-function assertRefused(c: Case, command: string, result: CliResult): void {
+function assertRefused(c: Case, command: string, result: CliRun): void {
   const context = `${c.name} (${command}):\n${result.stderr}`;
   assert.equal(result.code, 2, `exit code, ${context}`);
   assert.doesNotMatch(result.stderr, /\n\s+at |Error:|node:internal|\.ts:\d+:\d+/, `no stack trace, ${context}`);

@@ -1,18 +1,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { startKnownLatencyServer } from './helpers/servers.js';
+import { runColdbench, startKnownLatencyServer } from './helpers/servers.js';
 import { SAMPLE_COLUMNS, SUMMARY_COLUMNS } from '../bench/reporters/csv.js';
 import { decodeHistogram } from '../bench/histograms.js';
 import type { RunResults } from '../bench/results/types.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 
 test('a target with a known latency is reported within a few percent, every cold sample verified', async () => {
   // 20 ms per answer, +150 ms on the first answer after a forced cold start (new instance id).
@@ -38,7 +34,8 @@ test('a target with a known latency is reported within a few percent, every cold
 `,
   );
   const out = path.join(dir, 'report');
-  const { stdout } = await run(process.execPath, [CLI, 'run', file, '--out', out, '--quiet'], { timeout: 120_000 });
+  const { code, stdout, stderr } = await runColdbench(['run', file, '--out', out, '--quiet'], { timeoutMs: 120_000 });
+  assert.equal(code, 0, stderr);
   assert.match(stdout, /reports written to .*report/);
   assert.equal(server.colds, 6, 'the command ran before every sample');
 
@@ -85,20 +82,19 @@ test('validate: an unknown kind exits 2 naming the field; a good file exits 0', 
   const dir = mkdtempSync(path.join(tmpdir(), 'coldbench-validate-'));
   const bad = path.join(dir, 'bad.yaml');
   writeFileSync(bad, 'targets:\n  - name: x\n    kind: lamda\n    function: f\n');
-  const failed = await run(process.execPath, [CLI, 'validate', bad]).then(
-    () => assert.fail('expected exit 2'),
-    (err: { code: number; stderr: string }) => err,
-  );
+  const failed = await runColdbench(['validate', bad]);
   assert.equal(failed.code, 2);
   assert.match(failed.stderr, /bad\.yaml:3: targets\[0\]\.kind: unknown kind "lamda"/);
   assert.doesNotMatch(failed.stderr, /at .*\.ts:\d+/, 'no stack trace');
-  const { stdout } = await run(process.execPath, [CLI, 'validate', path.resolve('targets/local.yaml')]);
-  assert.match(stdout, /valid/);
+  const good = await runColdbench(['validate', path.resolve('targets/local.yaml')]);
+  assert.equal(good.code, 0, good.stderr);
+  assert.match(good.stdout, /valid/);
 });
 
 test('--help works on every command and exits 0', async () => {
   for (const command of ['run', 'validate', 'report', 'compare', 'restore']) {
-    const { stdout } = await run(process.execPath, [CLI, command, '--help']);
+    const { code, stdout } = await runColdbench([command, '--help']);
+    assert.equal(code, 0);
     assert.match(stdout, new RegExp(`Usage: coldbench ${command}`));
   }
 });

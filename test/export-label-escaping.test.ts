@@ -4,11 +4,10 @@
 // Prometheus' own linter (promtool check metrics) finds nothing to say about the pushed text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startServer, type FixtureServer } from './helpers/servers.js';
 import { startMonitoringStack, type MonitoringStack, type Sample } from './helpers/monitoring.js';
 import { fixtureRun, spread } from './helpers/results-fixture.js';
@@ -17,9 +16,8 @@ import { buildExportModel } from '../bench/export/model.js';
 import { metricFamilies } from '../bench/export/metrics.js';
 import { renderPrometheusText } from '../bench/export/text-format.js';
 import type { RunResults } from '../bench/results/types.js';
+import { execColdbench } from './helpers/cli.js';
 
-const exec = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-labels-'));
 const HOSTILE = ['a "quoted" name', 'back\\slash\\', 'new\nline', 'curly}{,=x', '# not a comment', ' leading space', 'ünïcødé 🚀', 'tab\there', 'quote at end"'];
 const JOB = 'nightly/cb "x"';
@@ -71,7 +69,7 @@ function expectP50s(samples: Sample[], job: string): void {
 }
 
 test('through the Pushgateway: one group per origin (slash and quotes in the grouping key), every name back unchanged', async () => {
-  const { stderr } = await exec(process.execPath, [CLI, 'export', ...files, '--pushgateway', stack!.pushgatewayUrl, '--job', JOB], { timeout: 60_000 });
+  const { stderr } = await execColdbench(['export', ...files, '--pushgateway', stack!.pushgatewayUrl, '--job', JOB], { timeoutMs: 60_000 });
   assert.match(stderr, /pushed 2 origins/);
   const expectedCount = runs.reduce((n, r) => n + r.targets.length * 2, 0);
   const samples = await stack!.waitFor('coldbench_latency_seconds{quantile="0.5"}', (s) => s.filter((x) => x.metric.job === JOB).length === expectedCount);
@@ -94,7 +92,7 @@ test('through the Pushgateway: one group per origin (slash and quotes in the gro
 });
 
 test('through OpenMetrics: Prometheus scrapes the text and reads every name and value back', async () => {
-  const { stdout } = await exec(process.execPath, [CLI, 'export', ...files, '--format', 'openmetrics'], { timeout: 60_000 });
+  const { stdout } = await execColdbench(['export', ...files, '--format', 'openmetrics'], { timeoutMs: 60_000 });
   assert.match(stdout, /# EOF\n$/);
   served = stdout;
   const expectedCount = runs.reduce((n, r) => n + r.targets.length * 2, 0);

@@ -3,19 +3,16 @@
 // summary.csv's p50 within 0.1%, their counts add up, and user text arrives as the same text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { startKnownLatencyServer, type FixtureServer } from './helpers/servers.js';
 import { allMetrics, attributesOf, quantileBucket, startOtlpReceiver, type HistogramDataPoint, type OtlpReceiver } from './helpers/otlp.js';
 import { fixtureRun, spread } from './helpers/results-fixture.js';
 import type { RunResults } from '../bench/results/types.js';
+import { execColdbench } from './helpers/cli.js';
 
-const exec = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-otlp-'));
 let server: FixtureServer | undefined;
 let receiver: OtlpReceiver | undefined;
@@ -52,7 +49,7 @@ test('run --otlp: each origin x target x phase arrives as a histogram whose p50 
   );
   const out = path.join(dir, 'run');
   // A bare collector address: the standard /v1/metrics path is added.
-  const { stderr } = await exec(process.execPath, [CLI, 'run', file, '--out', out, '--origin', 'otlp-origin', '--quiet', '--otlp', `http://127.0.0.1:${receiver!.port}`], { timeout: 120_000 });
+  const { stderr } = await execColdbench(['run', file, '--out', out, '--origin', 'otlp-origin', '--quiet', '--otlp', `http://127.0.0.1:${receiver!.port}`], { timeoutMs: 120_000 });
   assert.match(stderr, /exported 1 origin over OTLP/);
   assert.equal(receiver!.received.length, 1);
   const got = receiver!.received[0]!;
@@ -104,8 +101,8 @@ test('export --otlp: hostile names arrive unchanged; credentials from the URL an
   const file = path.join(dir, 'hostile.json');
   writeFileSync(file, JSON.stringify(run));
   const before = receiver!.received.length;
-  await exec(process.execPath, [CLI, 'export', file, '--otlp', `http://user:s3cret@127.0.0.1:${receiver!.port}/custom/path`], {
-    timeout: 60_000,
+  await execColdbench(['export', file, '--otlp', `http://user:s3cret@127.0.0.1:${receiver!.port}/custom/path`], {
+    timeoutMs: 60_000,
     env: { ...process.env, OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=k-123' },
   });
   const got = receiver!.received[before]!;
@@ -125,7 +122,7 @@ test('export --otlp to an endpoint that refuses: exit 3 with the reason, credent
   try {
     const file = path.join(dir, 'small.json');
     writeFileSync(file, JSON.stringify(fixtureRun([{ name: 'x', warm: spread(5_000, 50) }])));
-    const err = await exec(process.execPath, [CLI, 'export', file, '--otlp', `http://user:s3cret@127.0.0.1:${refusing.port}/v1/metrics`], { timeout: 60_000 }).then(
+    const err = await execColdbench(['export', file, '--otlp', `http://user:s3cret@127.0.0.1:${refusing.port}/v1/metrics`], { timeoutMs: 60_000 }).then(
       () => assert.fail('expected exit 3'),
       (e: { code: number; stderr: string }) => e,
     );

@@ -3,19 +3,16 @@
 // exit 2 before anything is read or measured.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startKnownLatencyServer, startServer, type FixtureServer } from './helpers/servers.js';
 import { fixtureRun, spread } from './helpers/results-fixture.js';
 import { exportCommand, type ExportOptions } from '../bench/export/command.js';
 import { InputError } from '../bench/errors.js';
+import { execColdbench } from './helpers/cli.js';
 
-const exec = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-push-failure-'));
 let target: FixtureServer | undefined;
 let targetFile: string;
@@ -28,7 +25,7 @@ interface Outcome {
 
 async function cli(args: string[]): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { timeout: 120_000 });
+    const { stdout, stderr } = await execColdbench(args, { timeoutMs: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -6,11 +6,9 @@
 // Elasticsearch bulk NDJSON that hold every target.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { startKnownLatencyServer, type FixtureServer } from './helpers/servers.js';
@@ -18,9 +16,8 @@ import { startMonitoringStack, type MonitoringStack } from './helpers/monitoring
 import { launchBrowser, openReport } from './helpers/browser.js';
 import { canvasColumnsWithColour } from './helpers/canvas.js';
 import type { RunResults } from '../bench/results/types.js';
+import { execColdbench } from './helpers/cli.js';
 
-const exec = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-push-e2e-'));
 const TARGETS = ['api', 'edge "eu"/1'];
 let stack: MonitoringStack | undefined;
@@ -73,7 +70,7 @@ function results(runDir: string): RunResults {
 
 async function runAndCheck(name: string): Promise<void> {
   const out = path.join(dir, name);
-  const { stderr } = await exec(process.execPath, [CLI, 'run', targetFile, '--out', out, '--origin', 'ci', '--quiet', '--pushgateway', stack!.pushgatewayUrl], { timeout: 120_000 });
+  const { stderr } = await execColdbench(['run', targetFile, '--out', out, '--origin', 'ci', '--quiet', '--pushgateway', stack!.pushgatewayUrl], { timeoutMs: 120_000 });
   assert.match(stderr, /pushed 1 origin \("ci"\) to the Pushgateway .* as job "coldbench"/);
   runDirs.push(out);
   const run = results(out);
@@ -121,7 +118,7 @@ test('after each of two runs, Prometheus (fed by the Pushgateway) answers every 
 test('history of the two runs: history.csv holds both runs per target; history.html shows a chart per target with both points', async () => {
   assert.equal(runDirs.length, 2, 'the runs of the test above');
   const out = path.join(dir, 'history');
-  const { stdout } = await exec(process.execPath, [CLI, 'history', runDirs[1]!, runDirs[0]!, '--out', out], { timeout: 60_000 });
+  const { stdout } = await execColdbench(['history', runDirs[1]!, runDirs[0]!, '--out', out], { timeoutMs: 60_000 });
   assert.match(stdout, /history of 2 runs, 2 origin x target series/);
   const csv = parse(readFileSync(path.join(out, 'history.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
   for (const [i, runDir] of runDirs.entries()) {
@@ -164,7 +161,7 @@ test('history of the two runs: history.csv holds both runs per target; history.h
 test('BMF and Elasticsearch bulk NDJSON of the two runs parse and hold every target', async () => {
   assert.equal(runDirs.length, 2);
   const latest = results(runDirs[1]!);
-  const bmfOut = await exec(process.execPath, [CLI, 'export', ...runDirs, '--format', 'bmf'], { timeout: 60_000 });
+  const bmfOut = await execColdbench(['export', ...runDirs, '--format', 'bmf'], { timeoutMs: 60_000 });
   const bmf = JSON.parse(bmfOut.stdout) as Record<string, Record<string, { value: number }>>;
   for (const t of latest.targets) {
     for (const phase of ['cold', 'warm'] as const) {
@@ -176,7 +173,7 @@ test('BMF and Elasticsearch bulk NDJSON of the two runs parse and hold every tar
   assert.equal(Object.keys(bmf).length, TARGETS.length * 2);
 
   const ndjsonFile = path.join(dir, 'bulk.ndjson');
-  await exec(process.execPath, [CLI, 'export', ...runDirs, '--format', 'ndjson', '--out', ndjsonFile], { timeout: 60_000 });
+  await execColdbench(['export', ...runDirs, '--format', 'ndjson', '--out', ndjsonFile], { timeoutMs: 60_000 });
   const lines = readFileSync(ndjsonFile, 'utf8').split('\n');
   assert.equal(lines.pop(), '', 'ends with a newline, as the bulk API requires');
   const docs = lines.filter((_, i) => i % 2 === 1).map((l) => JSON.parse(l) as Record<string, unknown>);

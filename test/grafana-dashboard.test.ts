@@ -3,21 +3,18 @@
 // Pushgateway, every panel query answers with data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { buildExportModel } from '../bench/export/model.js';
 import { metricFamilies } from '../bench/export/metrics.js';
 import { renderPrometheusText } from '../bench/export/text-format.js';
 import { estimateCost } from '../bench/cost.js';
 import type { RunResults } from '../bench/results/types.js';
+import { execColdbench } from './helpers/cli.js';
 import { fixtureRun, spread } from './helpers/results-fixture.js';
 import { startMonitoringStack, type MonitoringStack } from './helpers/monitoring.js';
 
-const exec = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-grafana-'));
 
 interface Target {
@@ -115,7 +112,7 @@ test('against a real Prometheus fed through the Pushgateway, every panel query a
   const run = fullRun();
   const file = path.join(dir, 'results.json');
   writeFileSync(file, JSON.stringify(run));
-  await exec(process.execPath, [CLI, 'export', file, '--pushgateway', stack!.pushgatewayUrl], { timeout: 60_000 });
+  await execColdbench(['export', file, '--pushgateway', stack!.pushgatewayUrl], { timeoutMs: 60_000 });
   await stack!.waitFor('coldbench_run_timestamp_seconds{origin="grafana-origin"}', (s) => s.length === 1);
   // Grafana's "All" is the regex .*
   const all = (expr: string) => expr.replace(/\$(job|origin|target)\b/g, '.*');

@@ -4,19 +4,15 @@
 // the Deployment back at its original replica count, and no pod process left afterwards.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { RunResults } from '../bench/results/types.js';
 import { pendingChanges } from '../bench/journal.js';
-import { listenOnLoopback } from './helpers/servers.js';
+import { listenOnLoopback, runColdbench } from './helpers/servers.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -72,12 +68,8 @@ targets:
 `,
   );
   const out = path.join(dir, 'report');
-  try {
-    await run(process.execPath, [CLI, 'run', file, '--out', out, '--quiet'], { timeout: 80_000 });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string };
-    assert.fail(`coldbench run failed: ${e.stderr ?? ''}${e.stdout ?? ''}`);
-  }
+  const cli = await runColdbench(['run', file, '--out', out, '--quiet'], { timeoutMs: 80_000 });
+  assert.equal(cli.code, 0, `coldbench run failed: ${cli.stderr}${cli.stdout}`);
   const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResults;
   const kn = results.targets.find((t) => t.name === 'kn')!;
   const k8s = results.targets.find((t) => t.name === 'k8s')!;

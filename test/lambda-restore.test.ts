@@ -3,7 +3,7 @@
 // journal alone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { createLambdaClient } from '../bench/adapters/lambda-client.js';
 import { readConfiguration } from '../bench/adapters/lambda-control.js';
 import { Interrupted } from '../bench/errors.js';
 import { JOURNAL_FILE, pendingChanges } from '../bench/journal.js';
-import { adapterContext, lambdaTarget, memoryJournal, startLambdaForTest, type LocalLambda } from './helpers/servers.js';
+import { adapterContext, lambdaTarget, memoryJournal, spawnColdbench, startLambdaForTest, type LocalLambda } from './helpers/servers.js';
 
 let lambda: LocalLambda;
 let control: ReturnType<typeof createLambdaClient>;
@@ -53,7 +53,7 @@ test('Ctrl-C during an update: forceCold stops at once, and restore() still writ
 });
 
 const cli = (args: string[]) => {
-  const child = spawn(process.execPath, ['bin/coldbench.js', ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child } = spawnColdbench(args);
   children.push(child);
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));

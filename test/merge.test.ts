@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runColdbench } from './helpers/cli.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,14 +74,14 @@ test('a results file of another schema version is refused with its run id', () =
   assert.throws(() => mergeRuns([bad]), /"old-run" has schemaVersion 0/);
 });
 
-test('coldbench report a.json b.json --out DIR writes one report with both origins', () => {
+test('coldbench report a.json b.json --out DIR writes one report with both origins', async () => {
   const a = path.join(dir, 'a.json');
   const b = path.join(dir, 'b.json');
   writeFileSync(a, JSON.stringify(fixtureRun([{ name: 'api', cold: [300_000], warm: spread(20_000, 50) }], { id: 'a', origin: 'tokyo' })));
   writeFileSync(b, JSON.stringify(fixtureRun([{ name: 'api', cold: [700_000], warm: spread(60_000, 50) }], { id: 'b', origin: 'sao-paulo' })));
   const out = path.join(dir, 'merged');
-  const r = spawnSync(process.execPath, [path.resolve('bin/coldbench.js'), 'report', a, b, '--out', out], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, r.stderr);
+  const r = await runColdbench(['report', a, b, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
   const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
   assert.deepEqual(results.run.origins, ['tokyo', 'sao-paulo']);
   assert.deepEqual(results.targets.map((t: { origin: string }) => t.origin), ['tokyo', 'sao-paulo']);

@@ -2,20 +2,16 @@
 // results.json), and every cold sample carries its timing split in samples.csv after the
 // contract's columns, empty where a phase did not happen.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { SAMPLE_COLUMNS } from '../bench/reporters/csv.js';
 import type { RunResults } from '../bench/results/types.js';
-import { listenOnLoopback } from './helpers/servers.js';
+import { listenOnLoopback, runColdbench } from './helpers/servers.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('bin/coldbench.js');
 
 let server: http.Server;
 let url = '';
@@ -51,7 +47,8 @@ test('warm.rate runs the open model and cold samples carry the timing split', as
 `,
   );
   const out = path.join(dir, 'report');
-  await run(process.execPath, [CLI, 'run', file, '--out', out, '--quiet'], { timeout: 60_000 });
+  const cli = await runColdbench(['run', file, '--out', out, '--quiet'], { timeoutMs: 60_000 });
+  assert.equal(cli.code, 0, cli.stderr);
 
   const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResults;
   const warm = results.targets[0]!.phases.warm!;

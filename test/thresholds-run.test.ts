@@ -1,13 +1,12 @@
 // End to end through the CLI: a run that breaks a threshold exits 1 after writing every report.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './helpers/http.js';
+import { runColdbench } from './helpers/cli.js';
 
-const CLI = path.resolve('bin/coldbench.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'coldbench-thresholds-'));
 const server = await startServer((_req, res) => res.end('ok'));
 after(async () => {
@@ -15,20 +14,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runCli(args: string[]) {
+  return runColdbench(args, { cwd: dir });
 }
 
 function targetFile(name: string, thresholds: string[]): string {

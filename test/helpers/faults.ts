@@ -4,10 +4,8 @@
 // (headers at once, the body dribbled out) and throttling (429 + Retry-After).
 // It tallies what it did, split by fresh (Connection: close) and keep-alive requests, so a test
 // can compare the harness's errorsByKind with what really happened.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { listenOnLoopback } from './http.js';
@@ -126,46 +124,6 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-export interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-const CLI = fileURLToPath(new URL('../../bin/coldbench.js', import.meta.url));
-
-/** Run the real CLI as a child process (asynchronously: the fixture servers live in this process).
- *  Killed after `timeoutMs` so a hung run fails the test instead of hanging it. */
-export function runColdbench(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: options.cwd, env: { ...process.env, CI: '1', ...options.env }, timeout: options.timeoutMs ?? 50_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
-      (_err, stdout, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
-    );
-  });
-}
-
-/** Start the real CLI as a child process to signal it mid-run. `done` settles when it exits; the
- *  caller kills it in an after() hook if the test fails first (kill() is safe to call twice). */
-export function spawnColdbench(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { child: ChildProcess; done: Promise<CliRun>; kill(): void } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, CI: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return {
-    child,
-    done,
-    kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
 }
