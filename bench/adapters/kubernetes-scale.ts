@@ -1,11 +1,14 @@
 // The Kubernetes control plane of scale-from-zero: scaling through the scale subresource, and the
 // cold sample itself, timed from the scale-up to the first successful response (polling through
 // refused connections and 503s, which mean "still starting"), with the time until the API reports
-// a ready replica recorded beside it (extra.readyMs).
+// a ready replica recorded beside it (extra.readyMs). The sample ends only once every replica of the
+// scale-up is ready (untimed): pods of one scale-up become ready at different times, and what
+// follows (the warm phase, the next sample) must find the Deployment as it was, not with a replica
+// still starting.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { nowUs, usSince } from '../control/clock.js';
-import { API_CALL_TIMEOUT_MS, KUBE_READY_GRACE_MS } from '../control/defaults.js';
+import { API_CALL_TIMEOUT_MS } from '../control/defaults.js';
 import { pollUntil } from '../control/poll.js';
 import { timedRequest, type TimedResponse } from '../http/timed-request.js';
 import { kubeCall, withTimeout, type KubeClients } from './kube-client.js';
@@ -43,6 +46,8 @@ export interface ScaleUpSample {
   apiPollMs: number;
   dataPollMs: number;
   signal: AbortSignal;
+  /** Progress of the wait for every replica to be ready. */
+  log?: (message: string) => void;
   /** Names the deployment in a failure ("cannot scale to 3 deployment ..."). */
   failure(action: string, err: unknown): Error;
 }
@@ -59,8 +64,10 @@ export async function sampleScaleUp(s: ScaleUpSample): Promise<Invocation> {
   }
   const scaleApiUs = usSince(start);
 
-  // Control plane, beside the data-plane poll: when does the API report a ready replica?
+  // Control plane, beside the data-plane poll: when does the API report a first ready replica
+  // (readyMs), and when are all of them ready (the end of the sample, untimed)?
   let readyUs: number | null = null;
+  let readyReplicas = 0;
   const stopWatch = new AbortController();
   const watchSignal = AbortSignal.any([s.signal, stopWatch.signal]);
   const readyWatch = pollUntil<void>(
@@ -72,16 +79,21 @@ export async function sampleScaleUp(s: ScaleUpSample): Promise<Invocation> {
           `read deployment ${s.deployment}`,
         );
         // readyReplicas is absent (not 0) while nothing is ready.
-        if ((d.status?.readyReplicas ?? 0) >= 1) {
-          readyUs = usSince(start);
-          return { done: true, value: undefined };
-        }
-        return { done: false, state: 'no ready replica' };
+        readyReplicas = d.status?.readyReplicas ?? 0;
+        if (readyReplicas >= 1) readyUs ??= usSince(start);
+        if (readyReplicas >= s.replicas) return { done: true, value: undefined };
+        return { done: false, state: `${readyReplicas} of ${s.replicas} replica(s) ready` };
       } catch {
         return { done: false, state: 'status unreadable' }; // only loses readyMs; the sample goes on
       }
     },
-    { what: `a ready replica of deployment ${s.deployment}`, timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: s.apiPollMs, signal: watchSignal },
+    {
+      what: `every replica of deployment ${s.deployment} to be ready`,
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      intervalMs: s.apiPollMs,
+      signal: watchSignal,
+      log: s.log,
+    },
   ).catch(() => undefined);
 
   // Data plane: fresh connections until the first real answer.
@@ -101,12 +113,15 @@ export async function sampleScaleUp(s: ScaleUpSample): Promise<Invocation> {
   }
   const latencyUs = usSince(start);
 
-  // Give the API a short moment to report readiness if it lags the data plane.
-  const graceEnd = Math.min(Date.now() + KUBE_READY_GRACE_MS, deadline);
-  const grace = setTimeout(() => stopWatch.abort(), Math.max(0, graceEnd - Date.now()));
+  // Untimed: wait (within the sample's waitTimeout) until every replica is ready, so the next step
+  // starts from the Deployment at its full count; a failed, timed-out or aborted sample does not wait.
+  const settle = !timedOut && last.error === null && !s.signal.aborted;
+  if (!settle) stopWatch.abort();
   await readyWatch;
-  clearTimeout(grace);
   stopWatch.abort();
+  if (settle && !s.signal.aborted && readyReplicas < s.replicas) {
+    s.log?.(`deployment ${s.deployment}: ${readyReplicas} of ${s.replicas} replica(s) ready within cold.waitTimeout; going on`);
+  }
 
   const extra = { readyMs: readyUs === null ? null : msOfUs(readyUs), scaleApiMs: msOfUs(scaleApiUs), startAttempts: attempts, replicas: s.replicas };
   const response = last;

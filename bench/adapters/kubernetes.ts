@@ -147,6 +147,7 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
       apiPollMs: this.apiPollMs,
       dataPollMs: cold.pollIntervalMs || KUBE_DATA_POLL_MS,
       signal: this.ctx.signal,
+      log: this.ctx.log,
       failure: (action, err) => this.failure(action, err),
     });
   }

@@ -33,6 +33,3 @@ export const KNATIVE_ZERO_POLL_MS = 500;
 
 /** Data-plane poll while the pods of a scaled-up Deployment start. */
 export const KUBE_DATA_POLL_MS = 10;
-
-/** How long to keep asking the API for ready replicas after the first successful response. */
-export const KUBE_READY_GRACE_MS = 5_000;

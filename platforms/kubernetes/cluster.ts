@@ -182,7 +182,7 @@ export class Cluster extends EventEmitter {
     if (this.stopping) return;
     const desired = owner.kind === 'Deployment' ? owner.replicas : owner.scale;
     const live = this.podsOf(owner).filter((p) => p.deletionTimestamp === null);
-    for (let i = live.length; i < desired; i++) this.createPod(owner);
+    for (let i = live.length; i < desired; i++) this.createPod(owner, (i - live.length) * owner.template.staggerMs);
     if (live.length > desired) {
       // Like the ReplicaSet controller: remove not-ready pods first, then the newest.
       const victims = [...live]
@@ -192,7 +192,8 @@ export class Cluster extends EventEmitter {
     }
   }
 
-  private createPod(owner: DeploymentRecord | KnativeServiceRecord): PodRecord {
+  /** `extraInitMs`: added to the template's initDelay (the pod's place in a staggered scale-up). */
+  private createPod(owner: DeploymentRecord | KnativeServiceRecord, extraInitMs = 0): PodRecord {
     const isDeployment = owner.kind === 'Deployment';
     const name = isDeployment ? `${owner.replicaSetName}-${suffix(5)}` : `${owner.revisionName}-deployment-${suffix(5)}`;
     const labels: Record<string, string> = isDeployment
@@ -222,7 +223,7 @@ export class Cluster extends EventEmitter {
     };
     const spawnedAt = process.hrtime.bigint();
     this.pods.set(keyOf(pod.namespace, pod.name), pod);
-    pod.process = new PodProcess(name, owner.template, {
+    pod.process = new PodProcess(name, { ...owner.template, initDelayMs: owner.template.initDelayMs + extraInitMs }, {
       onReady: (port) => {
         pod.port = port;
         pod.startupMs = Number(process.hrtime.bigint() - spawnedAt) / 1e6;

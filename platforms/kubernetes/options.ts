@@ -15,6 +15,9 @@ const podTemplate = {
   port: port.optional(),
   /** App initialisation inside the pod process before it listens (on top of the real process start). */
   initDelay: duration.optional(),
+  /** Pods started together do not become ready together: the n-th new pod of one scale-up (0-based)
+   *  initialises n x stagger longer (scheduling, image pulls and readiness probes differ per pod). */
+  stagger: duration.optional(),
   /** Work per request inside the pod. */
   latency: duration.optional(),
   /** How long a pod stays terminating (deletionTimestamp set) after SIGTERM. */
@@ -60,6 +63,8 @@ export type KubeEmulatorInput = z.input<typeof optionsSchema>;
 
 export interface PodTemplate {
   initDelayMs: number;
+  /** Extra initialisation per position in a scale-up (see `stagger`). */
+  staggerMs: number;
   latencyMs: number;
   terminationDelayMs: number;
   cpu: string;
@@ -102,6 +107,7 @@ const ms = (value: string | number | undefined, fallback: number) => (value === 
 function templateOf(input: z.infer<typeof deploymentSchema> | z.infer<typeof knativeServiceSchema>): PodTemplate {
   return {
     initDelayMs: ms(input.initDelay, 0),
+    staggerMs: ms(input.stagger, 0),
     latencyMs: ms(input.latency, 0),
     terminationDelayMs: ms(input.terminationDelay, 100),
     cpu: input.cpu ?? '100m',

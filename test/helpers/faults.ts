@@ -9,6 +9,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { listenOnLoopback } from './http.js';
+import { HANG_MS, until } from './wait.js';
 
 export const FAULTS = ['ok', 'http5xx', 'reset', 'close', 'hang', 'slow-body', 'throttle'] as const;
 export type Fault = (typeof FAULTS)[number];
@@ -136,10 +137,6 @@ export function checkpointedColdSamples(dir: string): number {
 }
 
 /** Poll until `condition()` holds; fails after `timeoutMs` (bounded in time and count). */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000, everyMs = 25): Promise<void> {
-  for (let i = 0; i < timeoutMs / everyMs; i += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = HANG_MS, everyMs = 25): Promise<void> {
+  await until(what, () => condition() || undefined, { timeoutMs, everyMs });
 }

@@ -7,3 +7,4 @@ export * from './cloud-function.js';
 export * from './kubernetes.js';
 export * from './faults.js';
 export * from './cli.js';
+export * from './wait.js';
