@@ -74,6 +74,8 @@ export class Cluster extends EventEmitter {
   readonly pods = new Map<string, PodRecord>();
   /** Start-up time of every pod that became ready, oldest first (bounded): what a cold start costs here. */
   readonly startups: { pod: string; owner: string; startupMs: number }[] = [];
+  /** When each pod got its deletionTimestamp (epoch ms), oldest first (bounded): what tests wait on. */
+  readonly deletions: { pod: string; owner: string; at: number }[] = [];
   private version = 1;
   private stopping = false;
 
@@ -250,7 +252,10 @@ export class Cluster extends EventEmitter {
 
   private deletePod(pod: PodRecord): void {
     if (pod.deletionTimestamp !== null) return;
-    pod.deletionTimestamp = new Date().toISOString();
+    const at = Date.now();
+    pod.deletionTimestamp = new Date(at).toISOString();
+    this.deletions.push({ pod: pod.name, owner: `${pod.owner.namespace}/${pod.owner.name}`, at });
+    if (this.deletions.length > 1000) this.deletions.shift();
     pod.ready = false;
     this.changed();
     void pod.process.stop(KILL_GRACE_MS);
