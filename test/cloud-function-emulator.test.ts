@@ -5,11 +5,10 @@
 // that scale to zero, are replaced on a new revision and are all gone after stop().
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GoogleAuth } from 'google-auth-library';
 import { createAuth, createFunctionsClient, ENV_MASK, updateEnvironment, type FunctionServiceClient } from '../bench/adapters/cloud-function-client.js';
 import { parseCloudFunctionsOptions } from '../platforms/cloud-functions/index.js';
-import { pidOfInstance, processAlive, startCloudFunctionsForTest, TEST_REGION, type CloudFunctionsEmulator } from './helpers/servers.js';
+import { pidOfInstance, processAlive, startCloudFunctionsForTest, TEST_REGION, until, type CloudFunctionsEmulator } from './helpers/servers.js';
 
 let emulator: CloudFunctionsEmulator;
 let client: FunctionServiceClient;
@@ -20,8 +19,11 @@ const name = (fn: string) => `projects/coldbench-local/locations/${TEST_REGION}/
 before(async () => {
   emulator = await startCloudFunctionsForTest({
     functions: [
-      { name: 'hello', region: TEST_REGION, idle: '30s', deployDelay: '100ms', environment: { GREETING: 'hi' } },
-      { name: 'short-idle', region: TEST_REGION, idle: '300ms', deployDelay: '100ms' },
+      // Windows far apart from the test's own steps: an update runs 1.5 s (the second PATCH right
+      // after the first always meets it), an idle instance lives 2 s (checked alive at once, then
+      // waited out).
+      { name: 'hello', region: TEST_REGION, idle: '30s', deployDelay: '1500ms', environment: { GREETING: 'hi' } },
+      { name: 'short-idle', region: TEST_REGION, idle: '2s', deployDelay: '100ms' },
       { name: 'public', region: TEST_REGION, allowUnauthenticated: true, availableMemory: '1Gi' },
     ],
   });
@@ -76,11 +78,13 @@ test('raw REST: camelCase masks are accepted, operations carry @type, numeric en
   assert.equal(second.status, 409, 'a second update while one runs is refused');
   await second.arrayBuffer();
 
-  let done: { done?: boolean; response?: Record<string, unknown> } = {};
-  for (let i = 0; i < 50 && !done.done; i += 1) {
-    await sleep(50);
-    done = (await (await fetch(`${emulator.apiEndpoint}/v2/${op.name}?$alt=json%3Benum-encoding=int`, { headers: auth })).json()) as typeof done;
-  }
+  const done = await until('the operation to finish', async () => {
+    const polled = (await (await fetch(`${emulator.apiEndpoint}/v2/${op.name}?$alt=json%3Benum-encoding=int`, { headers: auth })).json()) as {
+      done?: boolean;
+      response?: Record<string, unknown>;
+    };
+    return polled.done ? polled : undefined;
+  }, { everyMs: 50 });
   assert.equal(done.done, true);
   assert.equal(done.response?.['@type'], 'type.googleapis.com/google.cloud.functions.v2.Function');
   assert.equal(done.response?.state, 1, 'numeric enums when asked');
@@ -134,8 +138,7 @@ test('instances are real processes: reaped after idle, replaced on a new revisio
   assert.equal(first.status, 200);
   const pid = pidOfInstance(first.instance);
   assert.equal(processAlive(pid), true);
-  for (let i = 0; i < 100 && processAlive(pid); i += 1) await sleep(50);
-  assert.equal(processAlive(pid), false, 'the idle instance process exited');
+  await until('the idle instance process to exit', () => !processAlive(pid));
   assert.equal(emulator.liveInstances('short-idle'), 0);
   const second = await callFunction('short-idle', token);
   assert.notEqual(second.instance, first.instance, 'the next call starts a new instance');
@@ -144,8 +147,7 @@ test('instances are real processes: reaped after idle, replaced on a new revisio
   const third = await callFunction('short-idle', token);
   assert.notEqual(third.instance, second.instance, 'a new revision gets a new instance');
   assert.ok(third.instance?.startsWith(emulator.revisionOf('short-idle')));
-  for (let i = 0; i < 100 && processAlive(pidOfInstance(second.instance)); i += 1) await sleep(50);
-  assert.equal(processAlive(pidOfInstance(second.instance)), false, 'the old revision instance was stopped');
+  await until('the old revision instance to be stopped', () => !processAlive(pidOfInstance(second.instance)));
 });
 
 test('emulator options are validated with an error naming the bad option', () => {

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloudFunctionAdapter, NONCE_VARIABLE, restoreFromJournal } from '../bench/adapters/cloud-function.js';
 import { TargetFailure } from '../bench/errors.js';
-import { cloudFunctionTarget, startCloudFunctionsForTest, testContext, TEST_REGION, type CloudFunctionsEmulator } from './helpers/servers.js';
+import { cloudFunctionTarget, startCloudFunctionsForTest, testContext, TEST_REGION, until, type CloudFunctionsEmulator } from './helpers/servers.js';
 
 let emulator: CloudFunctionsEmulator;
 const adapters: CloudFunctionAdapter[] = [];
@@ -56,11 +56,15 @@ test('Ctrl-C during an update stops the wait promptly, and restore() still works
   const original = emulator.environmentOf('slow');
   const { adapter, ctx } = newAdapter('slow');
   await adapter.prepare();
-  const started = Date.now();
+  // The operation is held on the platform until released: the abort always meets it running.
+  const release = emulator.holdOperations('slow');
   const pending = adapter.forceCold(0);
-  setTimeout(() => ctx.abort.abort(), 200);
+  pending.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+  await until('the update operation to be running', () => emulator.pendingOperation('slow') !== null);
+  ctx.abort.abort();
   await assert.rejects(pending);
-  assert.ok(Date.now() - started < 1400, 'the wait ended before the 1.5 s operation did');
+  assert.notEqual(emulator.pendingOperation('slow'), null, 'the wait ended while the operation still ran');
+  release();
   // The operation is still running on the platform: restore waits for it (409) and then restores.
   await adapter.restore();
   assert.deepEqual(emulator.environmentOf('slow'), original);
