@@ -7,13 +7,12 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LambdaAdapter, NONCE_KEY } from '../bench/adapters/lambda.js';
 import { createLambdaClient } from '../bench/adapters/lambda-client.js';
 import { readConfiguration } from '../bench/adapters/lambda-control.js';
 import { Interrupted } from '../bench/errors.js';
 import { JOURNAL_FILE, pendingChanges } from '../bench/journal.js';
-import { adapterContext, lambdaTarget, memoryJournal, spawnColdbench, startLambdaForTest, type LocalLambda } from './helpers/servers.js';
+import { adapterContext, lambdaTarget, memoryJournal, spawnColdbench, startLambdaForTest, until, withinHangBound, type LocalLambda } from './helpers/servers.js';
 
 let lambda: LocalLambda;
 let control: ReturnType<typeof createLambdaClient>;
@@ -21,7 +20,8 @@ const children: ChildProcess[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'coldbench-lambda-restore-'));
 
 before(async () => {
-  lambda = await startLambdaForTest({ updateDuration: '1200ms' });
+  // An update stays InProgress 3 s: far longer than an abort takes to end the wait.
+  lambda = await startLambdaForTest({ updateDuration: '3s' });
   control = createLambdaClient({ region: lambda.region, endpoint: lambda.endpoint, maxAttempts: 1, timeoutMs: 10_000 });
 });
 after(async () => {
@@ -37,12 +37,11 @@ test('Ctrl-C during an update: forceCold stops at once, and restore() still writ
   try {
     await adapter.prepare();
     const forcing = adapter.forceCold(0);
-    await sleep(200);
-    assert.equal((await readConfiguration(control, 'hello')).LastUpdateStatus, 'InProgress');
-    const abortedAt = Date.now();
+    forcing.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+    await until('the update to be in progress', async () => (await readConfiguration(control, 'hello')).LastUpdateStatus === 'InProgress');
     controller.abort();
     await assert.rejects(forcing, (err) => err instanceof Interrupted);
-    assert.ok(Date.now() - abortedAt < 1000, 'the wait honours the signal');
+    assert.equal((await readConfiguration(control, 'hello')).LastUpdateStatus, 'InProgress', 'the wait honours the signal: it ended before the update did');
     await adapter.restore(); // must ride out the 409 of the update still in progress
     const restored = await readConfiguration(control, 'hello');
     assert.equal(restored.LastUpdateStatus, 'Successful');
@@ -81,12 +80,10 @@ test('a run killed with SIGKILL mid-phase is undone by `coldbench restore <dir>`
   const run = cli(['run', file, '--out', out]);
   const journal = path.join(out, JOURNAL_FILE);
   // Wait until the run has changed the function (nonce present), then kill it without warning.
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const env = (await readConfiguration(control, 'hello')).Environment?.Variables ?? {};
-    if (existsSync(journal) && env[NONCE_KEY]) break;
-    await sleep(50);
-  }
+  await until('the run to change the function', async () => existsSync(journal) && (await readConfiguration(control, 'hello')).Environment?.Variables?.[NONCE_KEY] !== undefined, {
+    everyMs: 50,
+    state: run.output,
+  });
   run.child.kill('SIGKILL');
   await run.exited;
   assert.ok((await readConfiguration(control, 'hello')).Environment?.Variables?.[NONCE_KEY], `the run never changed the function:\n${run.output()}`);
@@ -94,7 +91,7 @@ test('a run killed with SIGKILL mid-phase is undone by `coldbench restore <dir>`
   assert.ok(!readFileSync(journal, 'utf8').includes('not-in-journal'), 'no variable value of the function is written to the journal');
 
   const restore = cli(['restore', out]);
-  const code = await Promise.race([restore.exited, sleep(30_000, 'timeout', { ref: false })]);
+  const code = await withinHangBound(restore.exited, '`coldbench restore`');
   assert.equal(code, 0, restore.output());
   const restored = await readConfiguration(control, 'hello');
   assert.deepEqual(restored.Environment, original.Environment, 'environment back exactly as it was');

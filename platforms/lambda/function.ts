@@ -81,6 +81,9 @@ export class EmulatedFunction {
   private stopped = false;
   /** Environment maps of the updates accepted so far, oldest first (test hook: who changed what). */
   readonly acceptedUpdates: Array<Record<string, string>> = [];
+  /** Init Duration of every environment's first invocation, as reported (ms, 2 decimals), oldest
+   *  first (bounded): what tests compare the harness's numbers with. */
+  readonly reportedInitsMs: number[] = [];
 
   constructor(
     readonly spec: FunctionSpec,
@@ -100,6 +103,11 @@ export class EmulatedFunction {
   /** Live execution environments (for tests and the reaper). */
   get environmentCount(): number {
     return this.environments.size;
+  }
+
+  /** Environments running an invocation (or starting for one) right now. */
+  get busyCount(): number {
+    return [...this.environments].filter((e) => e.busy).length;
   }
 
   /** Pids of the live execution environments. */
@@ -271,6 +279,10 @@ export class EmulatedFunction {
     // Only the first invocation of an environment reports its init.
     const init = env.pendingInit;
     env.pendingInit = null;
+    if (init) {
+      this.reportedInitsMs.push(Number(init.initDurationMs.toFixed(2)));
+      if (this.reportedInitsMs.length > 1000) this.reportedInitsMs.shift();
+    }
     let outcome: InvokeOutcome;
     if (init && !init.ok) {
       outcome = { kind: 'error', errorType: init.errorType, errorMessage: init.errorMessage, trace: init.trace, durationMs: 0, maxMemoryUsedMb: env.maxMemoryUsedMb, logs: [] };
