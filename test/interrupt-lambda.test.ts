@@ -38,15 +38,15 @@ async function environmentOf(fn: string): Promise<Record<string, string> | undef
 }
 
 /** A target file that forces many cold starts of `hello` (far more than any test waits for). */
-function writeTargetFile(name: string): { file: string; out: string } {
+function writeTargetFile(name: string, on: LocalLambda = lambda): { file: string; out: string } {
   const file = path.join(dir, `${name}.yaml`);
   writeFileSync(
     file,
     `targets:
   - name: lambda-${name}
     kind: lambda
-    region: ${lambda.region}
-    endpoint: ${lambda.endpoint}
+    region: ${on.region}
+    endpoint: ${on.endpoint}
     function: hello
     cold: { samples: 200, strategy: update-config, pollInterval: 25ms, waitTimeout: 20s }
     warm: { requests: 10, connections: 1 }
@@ -86,17 +86,27 @@ test('Ctrl-C in the middle of forced Lambda cold starts restores the environment
 });
 
 test('a second Ctrl-C skips waiting but still restores; the reports can be rebuilt from the checkpoint', async () => {
-  const original = await environmentOf('hello');
-  const { file, out } = writeTargetFile('double-ctrl-c');
+  // An emulator of its own whose updates stay InProgress 2 s: the restore that the first Ctrl-C
+  // starts has to wait for the update in flight, so the second Ctrl-C always arrives during it.
+  const slow = await startLambdaForTest({ updateDuration: '2s' });
+  const slowClient = new LambdaClient({ region: slow.region, endpoint: slow.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+  after(async () => {
+    slowClient.destroy();
+    await slow.stop();
+  });
+  const environment = async () => (await slowClient.send(new GetFunctionConfigurationCommand({ FunctionName: 'hello' }))).Environment?.Variables;
+  const original = await environment();
+  const { file, out } = writeTargetFile('double-ctrl-c', slow);
   const run = spawnColdbench(['run', file, '--out', out], { env: ENV });
   kills.push(run.kill);
   await waitFor(() => checkpointedColdSamples(out) >= 2, 'two forced cold samples');
   run.child.kill('SIGINT');
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitFor(() => run.stderr().includes('SIGINT: stopping'), 'the run to take the first Ctrl-C');
   run.child.kill('SIGINT');
   const result = await run.done;
   assert.equal(result.code, 130, result.stderr);
-  assert.deepEqual(await environmentOf('hello'), original, 'environment exactly as before');
+  assert.match(result.stderr, /SIGINT again: restoring platform changes now/, 'the second Ctrl-C was taken while restoring');
+  assert.deepEqual(await environment(), original, 'environment exactly as before');
   assert.deepEqual(pendingChanges(out), []);
 
   const rebuilt = path.join(dir, 'rebuilt-double');

@@ -42,6 +42,9 @@ export interface FaultServer {
   readonly freshTally: Tally;
   /** What was done to keep-alive requests (warm load). */
   readonly keepAliveTally: Tally;
+  /** For every hung request the client gave up on: how long after its arrival the client closed
+   *  the connection (ms, this server's clock), so a test can see which timeout the client applied. */
+  readonly abandonedHangs: Array<{ fresh: boolean; afterMs: number }>;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   const tally = emptyTally();
   const freshTally = emptyTally();
   const keepAliveTally = emptyTally();
+  const abandonedHangs: Array<{ fresh: boolean; afterMs: number }> = [];
+  let closing = false;
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {
     const timer = setTimeout(() => {
@@ -85,8 +90,15 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         case 'close':
           req.socket.destroy(); // FIN without an answer: "socket hang up"
           return;
-        case 'hang':
-          return; // never answers; closed with the server
+        case 'hang': {
+          // Never answers; closed by the client's timeout (recorded) or with the server.
+          const arrivedAt = performance.now();
+          const fresh = req.headers.connection === 'close';
+          res.once('close', () => {
+            if (!closing) abandonedHangs.push({ fresh, afterMs: performance.now() - arrivedAt });
+          });
+          return;
+        }
         case 'slow-body': {
           const total = options.slowBodyMs ?? 200;
           const chunks = 5;
@@ -121,7 +133,9 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     tally,
     freshTally,
     keepAliveTally,
+    abandonedHangs,
     async close() {
+      closing = true;
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
