@@ -2,7 +2,7 @@
 // machine, and prints a table of ratios. It never fails on absolute times (CI does not run it); the
 // "goal" column says whether each figure meets the goal of issue 6 on this run.
 //
-//   npm run perf [-- --only stall,loopback,throughput,noise,memory,reports,startup] [--json FILE]
+//   npm run perf [-- --only accuracy,stall,loopback,throughput,noise,memory,reports,startup] [--json FILE]
 //   npm run perf:startup          (the startup section alone)
 //
 // Only 127.0.0.1 is ever talked to; every phase is bounded in time (the whole run takes ~1.5 min).
@@ -14,6 +14,7 @@ import type { WarmConfig } from '../bench/config/schema.js';
 import { runOpenModel } from '../bench/phases/open-model.js';
 import { runClosedModel } from '../bench/phases/warm-closed.js';
 import type { WarmEngineResult } from '../bench/phases/warm-types.js';
+import { COLD_TRUTH_US, measureAccuracy, WARM_TRUTH_US } from './perf-accuracy.js';
 import { timeReports } from './perf-reports.js';
 import { measureStartup, STARTUP_COMMANDS } from './perf-startup.js';
 import {
@@ -28,7 +29,7 @@ import {
 } from './perf-tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['stall', 'loopback', 'throughput', 'noise', 'memory', 'reports', 'startup'] as const;
+const SECTIONS = ['accuracy', 'stall', 'loopback', 'throughput', 'noise', 'memory', 'reports', 'startup'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Row {
@@ -62,6 +63,26 @@ async function engine(kind: 'open' | 'closed', url: string, warm: WarmConfig) {
   const out = summaryOf(result);
   result.histogram.destroy();
   return out;
+}
+
+// 0. A target of known latency: reported p50 against the truth (the goals the e2e test once asserted).
+async function accuracy(): Promise<void> {
+  const result = await measureAccuracy(log, signal);
+  raw.accuracy = { coldTruthUs: COLD_TRUTH_US, warmTruthUs: WARM_TRUTH_US, ...result };
+  for (const [label, p50, truth, below, above] of [
+    ['cold p50 (fresh connection, +150 ms forced cold start)', result.coldP50Us, COLD_TRUTH_US, 0.03, 0.08],
+    ['warm p50 (closed model, 2 connections)', result.warmP50Us, WARM_TRUTH_US, 0.05, 0.1],
+  ] as const) {
+    const ratio = p50 / truth;
+    rows.push({
+      measure: `known latency: ${label}`,
+      coldbench: ms(p50),
+      reference: `truth ${ms(truth)}`,
+      ratio: `${ratio.toFixed(3)}x truth`,
+      goal: `within -${below * 100}% / +${above * 100}% of truth`,
+      meets: ratio >= 1 - below && ratio <= 1 + above,
+    });
+  }
 }
 
 // 1. The tail under a periodic stall, at a constant rate: p99 / p99.9 against the analytic truth.
@@ -308,7 +329,7 @@ async function startup(): Promise<void> {
   }
 }
 
-const RUNNERS: Record<Section, () => Promise<void>> = { stall, loopback, throughput, noise, memory, reports, startup };
+const RUNNERS: Record<Section, () => Promise<void>> = { accuracy, stall, loopback, throughput, noise, memory, reports, startup };
 
 function parseArgs(argv: string[]): { only: Section[]; json?: string } {
   let only: Section[] = [...SECTIONS];
