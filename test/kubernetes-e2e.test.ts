@@ -83,7 +83,9 @@ targets:
     const warm = t.phases.warm!;
     assert.equal(warm.requests, 200);
     assert.equal(warm.summary.errors, 0);
-    assert.ok(warm.summary.p50Us < cold.summary.p50Us, `${t.name}: warm p50 ${warm.summary.p50Us} < cold p50 ${cold.summary.p50Us}`);
+    // Every cold sample waited for a pod to start: at least its 50 ms initialisation. (Comparing with
+    // the warm p50 would compare with how busy the machine was during the warm phase.)
+    for (const s of cold.samples) assert.ok(s.latencyUs >= 50_000, `${t.name}: cold sample ${s.seq} (${s.latencyUs} us) includes a pod start-up`);
   }
   assert.ok(k8s.phases.cold!.samples.every((s) => typeof s.extra.readyMs === 'number'), 'readyMs beside every scale-from-zero sample');
   assert.ok(k8s.platform.kind === 'kubernetes' && kn.platform.kind === 'knative', 'the platform facts carry their kind');

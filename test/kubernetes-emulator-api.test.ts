@@ -4,11 +4,11 @@
 // terminating, Knative Services with status.url, and the API's own error Status bodies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { startTestKube, type TestKube } from './helpers/kubernetes.js';
+import { until } from './helpers/wait.js';
 import { apiErrorReason, connectKube } from '../bench/adapters/kube-client.js';
 
 let kube: TestKube;
@@ -19,7 +19,8 @@ let token: string;
 
 before(async () => {
   kube = await startTestKube({
-    deployments: [{ name: 'web', replicas: 1, terminationDelay: '400ms', cpu: '250m', memory: '128Mi' }],
+    // A pod terminates for 3 s: far longer than one API call, so the test always sees it terminating.
+    deployments: [{ name: 'web', replicas: 1, terminationDelay: '3s', cpu: '250m', memory: '128Mi' }],
     knativeServices: [{ name: 'fn', idle: '30s' }],
   });
   const clients = connectKube({ namespace: 'default', what: 'test' });
@@ -30,15 +31,6 @@ before(async () => {
 });
 after(() => kube?.close());
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 const raw = (path: string, init: RequestInit = {}) => fetch(`${kube.apiUrl}${path}`, init);
 
@@ -91,7 +83,7 @@ test('scale subresource: merge patch via setHeaderOptions scales to 0, pods term
   assert.equal(scaled.spec?.replicas, 0);
   assert.equal(kube.api.requests.at(-1)?.contentType, 'application/merge-patch+json');
 
-  // terminationDelay 400 ms: the pod is still listed, with its deletion timestamp.
+  // terminationDelay 3 s: the pod is still listed, with its deletion timestamp.
   const terminating = await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=web' });
   assert.equal(terminating.items.length, 1);
   assert.ok(terminating.items[0]!.metadata?.deletionTimestamp instanceof Date, 'terminating pod has a deletionTimestamp');

@@ -1,10 +1,11 @@
 // The emulator's data plane: pods are real child processes; a Deployment's front answers 503 while
 // no pod is ready; the Knative activator holds a request while a pod starts and the revision goes
 // back to zero after its idle window; stop() leaves no process behind; bad options are named.
+// Every window (pod start, idle, termination) is far longer than the test's own step it is raced
+// against, and every wait is for a state, bounded.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { processAlive, startTestKube, type TestKube } from './helpers/servers.js';
+import { HANG_MS, processAlive, startTestKube, until as untilValue, type TestKube } from './helpers/servers.js';
 import { startKubeEmulator, parseKubeEmulatorOptions } from '../platforms/kubernetes/index.js';
 import { startKubernetesEmulator } from '../platforms/kubernetes/index.js';
 
@@ -21,13 +22,7 @@ async function start(input: Parameters<typeof startTestKube>[0]): Promise<TestKu
 
 const alive = processAlive;
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+const until = (what: string, check: () => boolean) => untilValue(what, check);
 
 const get = async (url: string) => {
   const started = performance.now();
@@ -37,7 +32,7 @@ const get = async (url: string) => {
 };
 
 test('a Deployment front answers 503 while no pod is ready, then proxies to a real pod process', async () => {
-  const kube = await start({ deployments: [{ name: 'web', replicas: 0, initDelay: '300ms' }] });
+  const kube = await start({ deployments: [{ name: 'web', replicas: 0, initDelay: '1s' }] });
   const url = kube.deploymentUrls.web!;
   const deployment = kube.cluster.getDeployment('default', 'web')!;
 
@@ -47,25 +42,24 @@ test('a Deployment front answers 503 while no pod is ready, then proxies to a re
 
   kube.cluster.setDeploymentReplicas(deployment, 1);
   const statuses: number[] = [];
-  let served: Awaited<ReturnType<typeof get>> | undefined;
-  for (let i = 0; i < 400 && !served; i++) {
+  const served = await untilValue('a pod to become ready and serve', async () => {
     const r = await get(url);
     statuses.push(r.status);
-    if (r.status === 200) served = r;
-    else await sleep(10);
-  }
-  assert.ok(served, 'a pod became ready');
-  assert.equal(statuses[0], 503, 'answers 503 while the pod starts (initDelay 300 ms)');
+    return r.status === 200 ? r : undefined;
+  }, { everyMs: 10 });
+  assert.equal(statuses[0], 503, 'answers 503 while the pod starts (initDelay 1 s)');
   const pods = kube.cluster.podsOf(deployment);
   assert.equal(pods.length, 1);
   assert.equal(served.instance, pods[0]!.name, 'x-instance-id names the serving pod');
   assert.ok(alive(pods[0]!.process.pid), 'the pod is a live process');
   assert.notEqual(pods[0]!.process.pid, process.pid);
-  assert.ok(pods[0]!.startupMs! >= 300, `start-up ${pods[0]!.startupMs} ms includes the 300 ms init delay`);
+  assert.ok(pods[0]!.startupMs! >= 1000, `start-up ${pods[0]!.startupMs} ms includes the 1 s init delay`);
 });
 
 test('the Knative activator holds a cold request until a pod is ready, and the revision scales to zero when idle', async () => {
-  const kube = await start({ knativeServices: [{ name: 'fn', idle: '500ms', initDelay: '200ms', terminationDelay: '50ms' }] });
+  // A 2 s idle window: waited out twice, and far longer than the gap between the two requests that
+  // must meet the same pod.
+  const kube = await start({ knativeServices: [{ name: 'fn', idle: '2s', initDelay: '200ms', terminationDelay: '50ms' }] });
   const service = kube.cluster.getKnativeService('default', 'fn')!;
   const url = kube.knativeUrls.fn!;
 
@@ -97,7 +91,7 @@ test('the activator answers 503 when no pod becomes ready within holdTimeout', a
 
 test('stop() terminates every pod process, including terminating ones, and is idempotent', async () => {
   const emulator = await startKubeEmulator({
-    deployments: [{ name: 'a', replicas: 2, terminationDelay: '10s' }],
+    deployments: [{ name: 'a', replicas: 2, terminationDelay: '60s' }],
     knativeServices: [{ name: 'b', idle: '60s' }],
   });
   try {
@@ -110,7 +104,7 @@ test('stop() terminates every pod process, including terminating ones, and is id
     const started = Date.now();
     await emulator.stop();
     await emulator.stop();
-    assert.ok(Date.now() - started < 9_000, 'did not wait for the 10 s termination delay');
+    assert.ok(Date.now() - started < HANG_MS, 'did not wait for the 60 s termination delay');
     assert.deepEqual(pids.filter(alive), [], 'no pod process left');
     await assert.rejects(fetch(emulator.apiUrl + '/version'), 'the API server is closed');
   } finally {

@@ -10,16 +10,14 @@ import { startTestKube, kubeAdapterContext, kubernetesTarget, knativeTarget, typ
 import { KubernetesAdapter } from '../bench/adapters/kubernetes.js';
 import { KnativeAdapter } from '../bench/adapters/knative.js';
 import { TargetFailure } from '../bench/errors.js';
+import { HANG_MS } from './helpers/wait.js';
 
 let kube: TestKube;
 before(async () => {
   kube = await startTestKube({ deployments: [{ name: 'web', replicas: 1 }] });
   // The pod is a real process: on a loaded machine it may still be starting (503) for a while.
-  for (let i = 0; i < 150; i += 1) {
-    const status = await fetch(kube.deploymentUrls.web!).then((r) => r.status, () => 0);
-    if (status === 200) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const ready = await kube.cluster.waitForReadyPod({ kind: 'Deployment', namespace: 'default', name: 'web' }, HANG_MS);
+  assert.ok(ready, 'the pod of web became ready');
 });
 after(() => kube?.close());
 

@@ -11,10 +11,12 @@ import { KubernetesAdapter, restoreFromJournal } from '../bench/adapters/kuberne
 import { Interrupted, TargetFailure } from '../bench/errors.js';
 import { fileJournal, pendingChanges } from '../bench/journal.js';
 import { restoreFromReportDir } from '../bench/restore.js';
+import { until } from './helpers/wait.js';
 
 let kube: TestKube;
 before(async () => {
-  kube = await startTestKube({ deployments: [{ name: 'api', replicas: 3, terminationDelay: '50ms' }, { name: 'slowstop', replicas: 1, terminationDelay: '5s' }] });
+  // slowstop's pod takes 60 s to terminate: the Ctrl-C test never races it (stop() kills it after 2 s).
+  kube = await startTestKube({ deployments: [{ name: 'api', replicas: 3, terminationDelay: '50ms' }, { name: 'slowstop', replicas: 1, terminationDelay: '60s' }] });
 });
 after(() => kube?.close());
 
@@ -57,12 +59,16 @@ test('Ctrl-C during the scale-down wait returns promptly, and restore() after th
   const ctx = kubeAdapterContext();
   const adapter = new KubernetesAdapter(kubernetesTarget({ url: kube.deploymentUrls.slowstop!, deployment: 'slowstop' }), ctx);
   await adapter.prepare();
-  // The pod takes 5 s to terminate: abort 200 ms into the wait.
-  const timer = setTimeout(() => ctx.abort(), 200);
-  const started = Date.now();
-  await assert.rejects(adapter.forceCold(0), Interrupted);
-  clearTimeout(timer);
-  assert.ok(Date.now() - started < 3_000, 'did not wait for the pod to go');
+  const deployment = kube.cluster.getDeployment('default', 'slowstop')!;
+  const [pod] = kube.cluster.podsOf(deployment);
+  assert.ok(pod);
+  // Abort once the scale-down has started (the pod is terminating) and forceCold waits for it to go.
+  const forcing = adapter.forceCold(0);
+  forcing.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+  await until('the pod to be terminating', () => pod.deletionTimestamp !== null);
+  ctx.abort();
+  await assert.rejects(forcing, Interrupted);
+  assert.ok(kube.cluster.pods.has(`default/${pod.name}`), 'did not wait for the pod to go: it is still terminating');
   assert.equal(replicasOf('slowstop'), 0);
   assert.ok(ctx.signal.aborted);
   await adapter.restore();
