@@ -6,7 +6,7 @@ import http from 'node:http';
 import { after, describe, it } from 'node:test';
 import type { WarmConfig } from '../bench/config/schema.js';
 import { runOpenModel } from '../bench/phases/open-model.js';
-import { listenOnLoopback } from './helpers/servers.js';
+import { listenOnLoopback, until } from './helpers/servers.js';
 
 const servers: http.Server[] = [];
 
@@ -122,13 +122,23 @@ describe('open model: accounting', () => {
   it('stops promptly on abort, keeping what it measured and scheduled = sent + dropped', async () => {
     const url = await serve((_req, res) => res.end('ok'));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 1000).unref();
-    const guard = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref());
+    // Abort once the engine reports measured requests (on the next turn, outside its own loop); the
+    // guard starts with the abort: the run must end soon after it, not at the 60 s schedule's end.
+    let guard: Promise<'hung'> | undefined;
+    const abort = () => {
+      if (controller.signal.aborted) return;
+      controller.abort();
+      guard = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref());
+    };
     const run = runOpenModel(get(url), warmOf({ rate: 100, durationMs: 60_000 }), {
       timeoutMs: 5000,
       signal: controller.signal,
+      onProgress: (done) => {
+        if (done > 0) setImmediate(abort);
+      },
     });
-    const result = await Promise.race([run, guard]);
+    await until('the engine to report measured requests', () => guard);
+    const result = await Promise.race([run, guard!]);
     assert.notEqual(result, 'hung', 'the run ended soon after the abort');
     if (result === 'hung') return;
     assert.ok(result.scheduled! < 6000, `the schedule stopped early (${result.scheduled} of 6000)`);
@@ -139,12 +149,18 @@ describe('open model: accounting', () => {
   });
 
   it('stops promptly on abort even before the schedule starts (target not answering)', async () => {
-    const url = await serve(() => {});
+    // Abort as soon as the first (untimed, pre-schedule) request reaches the server, which never
+    // answers it; the guard starts with the abort and is far below the 30 s request timeout.
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300).unref();
-    const guard = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref());
+    let guard: Promise<'hung'> | undefined;
+    const url = await serve(() => {
+      if (controller.signal.aborted) return;
+      controller.abort();
+      guard = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref());
+    });
     const run = runOpenModel(get(url), warmOf({ rate: 100, durationMs: 60_000 }), { timeoutMs: 30_000, signal: controller.signal });
-    const result = await Promise.race([run, guard]);
+    await until('the first request to reach the server', () => guard);
+    const result = await Promise.race([run, guard!]);
     assert.notEqual(result, 'hung', 'the run ended soon after the abort, not after the 30 s timeout');
     if (result === 'hung') return;
     assert.equal(result.scheduled, 0, 'nothing was scheduled yet');

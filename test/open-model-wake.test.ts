@@ -4,15 +4,22 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { PreciseWake } from '../bench/phases/precise-wake.js';
+import { withinHangBound } from './helpers/wait.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves once every timer already due and every pending immediate has run: a stale path of a
+ *  wake that already ran (or was cancelled) would have fired by then. */
+const pendingCallbacksRun = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe('PreciseWake', () => {
   const wake = new PreciseWake();
   before(() => wake.start());
   after(() => wake.close());
 
-  /** Resolves with the time the callback first ran and how often it had run 10 ms later. */
+  /** Resolves with the time the callback first ran and how often it had run once the callbacks
+   *  pending at that time had run too. */
   async function wakeAt(atMs: number): Promise<{ ranAt: number; calls: number }> {
     let calls = 0;
     const ranAt = await new Promise<number>((resolve) =>
@@ -21,7 +28,7 @@ describe('PreciseWake', () => {
         resolve(performance.now());
       }),
     );
-    await sleep(10);
+    await pendingCallbacksRun();
     return { ranAt, calls };
   }
 
@@ -43,9 +50,18 @@ describe('PreciseWake', () => {
 
   it('replacing a wake drops the first callback', async () => {
     const ran: string[] = [];
-    wake.at(performance.now() + 3, () => ran.push('first'));
-    wake.at(performance.now() + 6, () => ran.push('second'));
-    await sleep(40);
+    // The first is due before the second: had it not been dropped, it would have run first.
+    await withinHangBound(
+      new Promise<void>((resolve) => {
+        wake.at(performance.now() + 3, () => ran.push('first'));
+        wake.at(performance.now() + 6, () => {
+          ran.push('second');
+          resolve();
+        });
+      }),
+      'the second wake',
+    );
+    await pendingCallbacksRun();
     assert.deepEqual(ran, ['second']);
   });
 
@@ -55,7 +71,12 @@ describe('PreciseWake', () => {
       wake.at(performance.now() + aheadMs, () => ran.push(aheadMs));
       wake.cancel();
     }
-    await sleep(40);
+    // A later wake, due after every cancelled one: it runs on time (not early, as a stale path of a
+    // cancelled wake would make it), and by then no cancelled callback has run.
+    const target = performance.now() + 15;
+    const ranAt = await withinHangBound(new Promise<number>((resolve) => wake.at(target, () => resolve(performance.now()))), 'the later wake');
+    await pendingCallbacksRun();
+    assert.ok(ranAt >= target, `the later wake ran ${(target - ranAt).toFixed(3)} ms early`);
     assert.deepEqual(ran, []);
   });
 
