@@ -27,29 +27,6 @@ export async function until<T>(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state ? ` (last seen: ${state()})` : ''}`);
 }
 
-/** A promise for the first `event` on `emitter` for which `accept` holds; rejects after `timeoutMs`. */
-export function nextEvent<A extends unknown[]>(
-  emitter: NodeJS.EventEmitter,
-  event: string,
-  what: string,
-  accept: (...args: A) => boolean = () => true,
-  timeoutMs = HANG_MS,
-): Promise<A> {
-  return new Promise((resolve, reject) => {
-    const listener = (...args: unknown[]) => {
-      if (!accept(...(args as A))) return;
-      clearTimeout(timer);
-      emitter.off(event, listener);
-      resolve(args as A);
-    };
-    const timer = setTimeout(() => {
-      emitter.off(event, listener);
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-    }, timeoutMs);
-    emitter.on(event, listener);
-  });
-}
-
 /** Resolve `promise`, or fail naming `what` if it has not settled within `timeoutMs` (a hang). */
 export async function withinHangBound<T>(promise: Promise<T>, what: string, timeoutMs = HANG_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
