@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { HANG_MS } from './wait.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -43,7 +44,8 @@ export async function openReport(browser: Browser, html: string, dir: string, na
   });
   page.on('pageerror', (e) => opened.pageErrors.push(e.message));
   context.on('request', (r) => opened.requests.push(r.url()));
-  await page.goto(url, { waitUntil: 'load', timeout: 20_000 });
-  await page.waitForSelector('body[data-rendered="true"]', { timeout: 10_000 });
+  // Hang bounds only (a loaded machine renders slowly): the page's own event is what is waited for.
+  await page.goto(url, { waitUntil: 'load', timeout: HANG_MS });
+  await page.waitForSelector('body[data-rendered="true"]', { timeout: HANG_MS });
   return opened;
 }
