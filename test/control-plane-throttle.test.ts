@@ -12,8 +12,10 @@ let kube: TestKube;
 before(async () => {
   kube = await startTestKube({
     throttle: { every: 2, pathIncludes: '/pods', retryAfter: '1s' },
-    deployments: [{ name: 'web', replicas: 1, terminationDelay: '300ms' }],
-    knativeServices: [{ name: 'fn', idle: '500ms', terminationDelay: '200ms' }],
+    // Waits of several pod lists whatever the machine's speed (a pod terminates for 3 s, the idle
+    // window is 2 s), so every second list being refused always hits one of them.
+    deployments: [{ name: 'web', replicas: 1, terminationDelay: '3s' }],
+    knativeServices: [{ name: 'fn', idle: '2s', terminationDelay: '200ms' }],
   });
 });
 after(() => kube?.close());
