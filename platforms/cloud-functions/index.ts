@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { durationMs, portOption } from '../options.js';
 import type { EmulatorContext, EmulatorStarter, RunningEmulator } from '../types.js';
+import { withApiKeepAlive } from '../keep-alive.js';
 import { createApiServer } from './api-server.js';
 import { FunctionFront, type FunctionStats } from './front.js';
 import { createMetadataServer } from './metadata-server.js';
@@ -129,8 +130,8 @@ export async function startCloudFunctions(raw: CloudFunctionsEmulatorOptions, ct
 
   const authority = new TokenAuthority(Math.max(1, Math.round(options.tokenTtl / 1000)));
   const store = new FunctionStore();
-  const api = createApiServer(store, authority);
-  const metadata = createMetadataServer({ project: options.project, authority });
+  const api = withApiKeepAlive(createApiServer(store, authority));
+  const metadata = withApiKeepAlive(createMetadataServer({ project: options.project, authority }));
   const servers: http.Server[] = [api, metadata];
   let front: FunctionFront | null = null;
   try {

@@ -8,6 +8,7 @@
 // Retry-After header, as API Priority and Fairness refuses requests under load (docs/platforms.md).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withApiKeepAlive } from '../keep-alive.js';
 import type { Cluster, DeploymentRecord } from './cluster.js';
 import type { ThrottleOptions } from './options.js';
 import { deploymentJson, knativeServiceJson, listJson, podJson, scaleJson, statusJson } from './objects.js';
@@ -281,6 +282,7 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
   });
 
   return new Promise((resolve, reject) => {
+    withApiKeepAlive(server);
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {
       const port = (server.address() as AddressInfo).port;

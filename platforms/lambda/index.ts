@@ -32,6 +32,7 @@ import { durationInput, portOption } from '../options.js';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
 import { EmulatedFunction, type EmulatorSettings, type FunctionSpec } from './function.js';
 import { createLambdaApiServer } from './server.js';
+import { withApiKeepAlive } from '../keep-alive.js';
 
 export const DEMO_FUNCTIONS_DIR = fileURLToPath(new URL('./functions/', import.meta.url));
 
@@ -120,7 +121,7 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
 export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir = process.cwd()): Promise<LocalLambda> {
   const { settings, port, idleTimeoutMs, specs } = parseLambdaEmulatorOptions(options, baseDir);
   const functions = new Map(specs.map((spec) => [spec.name, new EmulatedFunction(spec, settings)]));
-  const server = createLambdaApiServer(functions, settings);
+  const server = withApiKeepAlive(createLambdaApiServer(functions, settings));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new Error(err.code === 'EADDRINUSE' ? `emulators.lambda.port: port ${port} is already in use` : `lambda emulator could not listen: ${err.message}`)),
