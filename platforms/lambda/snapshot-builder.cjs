@@ -23,9 +23,14 @@ function load(file) {
 const { createRuntime } = load(path.join(__dirname, 'runtime-core.cjs'));
 const runtime = createRuntime();
 runtime.captureConsole();
-const handler = load(handlerFile)[exportName];
-if (typeof handler !== 'function') {
-  process.stderr.write(`${path.basename(handlerFile)} does not export a function named ${exportName}\n`);
+let handler;
+try {
+  handler = load(handlerFile)[exportName];
+  if (typeof handler !== 'function') throw new Error(`${path.basename(handlerFile)} does not export a function named ${exportName}`);
+} catch (err) {
+  // The last stderr line is the reason the emulator reports (StateReason of the Failed version).
+  const record = runtime.errorRecord(err);
+  process.stderr.write(`${record.errorType}: ${record.errorMessage}\n`);
   process.exit(1);
 }
 const initLogs = runtime.takeInitLogs();
