@@ -35,7 +35,7 @@ const PROGRESS_EVERY_MS = 1000;
 const PREWARM_PROBES = 20;
 const PREWARM_BUDGET_MS = 500;
 const PAUSE_ALLOWANCE_US = 5000;
-/** How often long phases refresh short-lived credentials (ID tokens last an hour). */
+/** How often long phases refresh short-lived credentials unless the request says (ID tokens last an hour). */
 const HEADER_REFRESH_MS = 10 * 60_000;
 
 export function runOpenModel(
@@ -121,7 +121,7 @@ class OpenModelRun {
     if (refresh) {
       this.refresher = setInterval(() => {
         refresh().then((headers) => (this.headers = { ...this.headers, ...headers }), () => {});
-      }, HEADER_REFRESH_MS);
+      }, this.request.refreshEveryMs ?? HEADER_REFRESH_MS);
       this.refresher.unref();
     }
     this.t0 = performance.now();
