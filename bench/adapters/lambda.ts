@@ -99,6 +99,9 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       config = await readConfiguration(this.control, this.fn.functionName, this.fn.qualifier, this.ctx.signal);
     } catch (err) {
       const e = describeSdkError(err);
+      if (e.name === 'CredentialsProviderError') {
+        throw new TargetFailure(`${this.label} cannot be read: no AWS credentials were found (${e.message}); configure credentials (environment, profile, SSO, instance role)`);
+      }
       const what = e.name === 'ResourceNotFoundException' ? 'not found' : 'cannot be read';
       throw new TargetFailure(`${this.label} ${what} in ${this.target.region} (${e.name}: ${e.message})`);
     }

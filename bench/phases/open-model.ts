@@ -119,6 +119,9 @@ class OpenModelRun {
     if (this.finished) return done;
     const refresh = this.request.refreshHeaders;
     if (refresh) {
+      // Headers that age (a SigV4 signature) are made again after the set-up, just before the clock starts.
+      this.headers = { ...this.headers, ...(await refresh().catch(() => ({}))) };
+      if (this.finished) return done;
       this.refresher = setInterval(() => {
         refresh().then((headers) => (this.headers = { ...this.headers, ...headers }), () => {});
       }, this.request.refreshEveryMs ?? HEADER_REFRESH_MS);

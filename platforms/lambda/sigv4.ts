@@ -150,12 +150,13 @@ export function verifySignature(input: SignedRequestInput, credentials: Readonly
   if (auth.scope.region !== input.region) return { ok: false, errorType: 'InvalidSignatureException', message: `Credential should be scoped to a valid region. ` };
   if (auth.scope.service !== input.service) return { ok: false, errorType: 'InvalidSignatureException', message: `Credential should be scoped to correct service: '${input.service}'. ` };
   const skew = input.now.getTime() - signedAt.getTime();
-  const windowMin = Math.round(input.windowMs / 60_000);
+  // AWS words it in minutes ("- 5 min."); a test's shorter window in seconds.
+  const window = input.windowMs % 60_000 === 0 ? `${input.windowMs / 60_000} min.` : `${input.windowMs / 1000} s.`;
   if (skew > input.windowMs) {
-    return { ok: false, errorType: 'InvalidSignatureException', message: `Signature expired: ${dateHeader} is now earlier than ${amzDate(new Date(input.now.getTime() - input.windowMs))} (${amzDate(input.now)} - ${windowMin} min.)` };
+    return { ok: false, errorType: 'InvalidSignatureException', message: `Signature expired: ${dateHeader} is now earlier than ${amzDate(new Date(input.now.getTime() - input.windowMs))} (${amzDate(input.now)} - ${window})` };
   }
   if (-skew > input.windowMs) {
-    return { ok: false, errorType: 'InvalidSignatureException', message: `Signature not yet current: ${dateHeader} is still later than ${amzDate(new Date(input.now.getTime() + input.windowMs))} (${amzDate(input.now)} + ${windowMin} min.)` };
+    return { ok: false, errorType: 'InvalidSignatureException', message: `Signature not yet current: ${dateHeader} is still later than ${amzDate(new Date(input.now.getTime() + input.windowMs))} (${amzDate(input.now)} + ${window})` };
   }
   const credential = credentials.get(auth.accessKeyId);
   if (!credential) return { ok: false, errorType: 'UnrecognizedClientException', message: INVALID_TOKEN };
