@@ -172,9 +172,10 @@ export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir =
   const stats: EmulatorStats = { connectionsAccepted: 0, requests: [], urlSignatures: { accepted: 0, refused: 0 } };
   const server = createLambdaApiServer(functions, settings, stats);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(err.code === 'EADDRINUSE' ? `emulators.lambda.port: port ${port} is already in use` : `lambda emulator could not listen: ${err.message}`)),
-    );
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      rmSync(settings.snapshotsDir, { recursive: true, force: true });
+      reject(new Error(err.code === 'EADDRINUSE' ? `emulators.lambda.port: port ${port} is already in use` : `lambda emulator could not listen: ${err.message}`));
+    });
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const reaper = setInterval(() => {
