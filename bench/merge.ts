@@ -56,12 +56,14 @@ function mergeTarget(rows: TargetResult[]): TargetResult {
   const ok = rows.filter((r) => r.status !== 'failed');
   const status: TargetResult['status'] = ok.length === 0 ? 'failed' : ok.length === rows.length && rows.every((r) => r.status === 'ok') ? 'ok' : 'partial';
   const failures = rows.filter((r) => r.failure).map((r) => r.failure!);
+  const warnings = [...new Set(rows.flatMap((r) => r.warnings ?? []))];
   const cold = mergeCold(rows.map((r) => r.phases.cold).filter((p): p is ColdPhaseResult => !!p), first);
   const warm = mergeWarm(rows.map((r) => r.phases.warm).filter((p): p is WarmPhaseResult => !!p), first);
   const merged: TargetResult = {
     ...first,
     status,
     ...(failures.length > 0 ? { failure: [...new Set(failures)].join('; ') } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     platform: rows.map((r) => r.platform).reduce(mergeFacts),
     phases: { ...(cold ? { cold } : {}), ...(warm ? { warm } : {}) },
   };

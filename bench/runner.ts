@@ -147,6 +147,10 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
     baseDir: run.baseDir,
     signal,
     log: (message) => progress.status(`${label}: ${message}`),
+    warn: (message) => {
+      (result.warnings ??= []).push(message);
+      progress.log(`  ⚠ ${target.name}: ${message}`);
+    },
     journal: run.journal,
     timeoutMs: target.timeoutMs,
   };

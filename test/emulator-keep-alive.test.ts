@@ -17,7 +17,10 @@ async function keepAliveOf(url: string, headers: Record<string, string> = {}): P
       http
         .get(url, { agent, headers }, (res) => {
           res.resume();
-          res.on('end', () => resolve(res.headers['keep-alive']));
+          res.on('end', () => {
+            const value = res.headers['keep-alive'];
+            resolve(Array.isArray(value) ? value[0] : value);
+          });
         })
         .on('error', reject);
     });

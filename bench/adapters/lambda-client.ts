@@ -1,5 +1,7 @@
 // LambdaClient construction for the adapter and `coldbench restore`. Measured calls use
 // maxAttempts 1 (the SDK otherwise retries 429/5xx three times and hides the delay in the latency).
+import type http from 'node:http';
+import type https from 'node:https';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { fieldOf } from '../fields.js';
 
@@ -11,6 +13,8 @@ export interface LambdaClientOptions {
   timeoutMs: number;
   /** Keep-alive sockets to the API: at least the warm phase's concurrency. */
   maxSockets?: number;
+  /** Agents of the client's own (cold samples: a new, observed connection per call). */
+  agents?: { http: http.Agent; https: https.Agent };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -24,23 +28,28 @@ export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
   }
 }
 
+/** Placeholder identity for a local endpoint when no AWS identity is configured (the emulator
+ *  knows it); undefined means: use the standard credential chain. A real endpoint always does. */
+export function localPlaceholderCredentials(endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): { accessKeyId: string; secretAccessKey: string } | undefined {
+  const anonymousLocal = isLoopbackEndpoint(endpoint) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE;
+  return anonymousLocal ? { accessKeyId: 'coldbench-local', secretAccessKey: 'coldbench-local' } : undefined;
+}
+
 export function createLambdaClient(options: LambdaClientOptions, env: NodeJS.ProcessEnv = process.env): LambdaClient {
   // The SDK warns on every client that releases after 2026 need Node 22; the project pins it.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const agent = { keepAlive: true, maxSockets: Math.max(50, options.maxSockets ?? 0) };
-  // A local emulator checks no signature: without any configured identity, sign with placeholders
-  // instead of failing in the credential chain. A real endpoint always uses the standard chain.
-  const anonymousLocal = isLoopbackEndpoint(options.endpoint) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE;
+  const pooled = { keepAlive: true, maxSockets: Math.max(50, options.maxSockets ?? 0) };
+  const placeholder = localPlaceholderCredentials(options.endpoint, env);
   return new LambdaClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: options.maxAttempts,
-    ...(anonymousLocal ? { credentials: { accessKeyId: 'coldbench-local', secretAccessKey: 'coldbench-local' } } : {}),
+    ...(placeholder ? { credentials: placeholder } : {}),
     requestHandler: {
       requestTimeout: options.timeoutMs,
       throwOnRequestTimeout: true,
-      httpAgent: agent,
-      httpsAgent: agent,
+      httpAgent: options.agents?.http ?? pooled,
+      httpsAgent: options.agents?.https ?? pooled,
     },
   });
 }

@@ -1,10 +1,14 @@
 // kind: lambda. Invokes through @aws-sdk/client-lambda (maxAttempts 1 for measured calls: a throttle
 // is a counted error, never a retry hidden in a latency). Cold strategies:
 //   update-config (default): add a nonce environment variable (keeping every existing one), wait for
-//     the update, invoke with LogType Tail; the REPORT line's Init/Restore Duration verifies the sample.
+//     the update, invoke $LATEST with LogType Tail; Init Duration verifies the sample.
+//   publish-version: the same nonce change, then PublishVersion, wait until the version is Active
+//     (SnapStart: snapshot taken), invoke that version; Init or Restore Duration verifies the sample.
 //   idle / none: shared strategies, for natural cold starts.
-// The original environment is restored at the end, on error and on Ctrl-C; the journal entry holds
-// only the nonce key (never the function's own variables, which may be secrets).
+// Before any change prepare() reads the configuration (and the function URL) and enforces the
+// findings of lambda-checks.ts. The environment is restored and every published version deleted at
+// the end, on error and on Ctrl-C. Each cold sample goes over a new connection to the API (timed
+// DNS / TCP / TLS / first byte); warm calls keep their connections.
 import { InvokeCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaTarget } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
@@ -12,11 +16,17 @@ import { API_CALL_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS, LAMBDA_POLL_MS, MIN_RESTO
 import { JournaledChange } from '../control/journaled-change.js';
 import { messageOf, TargetFailure } from '../errors.js';
 import type { LambdaFacts } from '../results/platform-facts.js';
+import { lambdaProblems } from './lambda-checks.js';
 import { createLambdaClient, describeSdkError } from './lambda-client.js';
+import { ConnectionObserver, observedAgents } from './lambda-cold-client.js';
 import { readConfiguration, waitUntilUpdated, writeEnvironment, type ControlWait } from './lambda-control.js';
 import { invokeFunction } from './lambda-invoke.js';
-import { lambdaJournal, type LambdaLocation, type LambdaUndo } from './lambda-journal.js';
+import { lambdaJournal, type LambdaEnvironmentUndo, type LambdaLocation } from './lambda-journal.js';
+import { VersionPublisher } from './lambda-publish.js';
+import { createUrlSigner, credentialsProblem, SIGNATURE_REFRESH_MS, urlCredentials, type UrlSigner } from './lambda-signer.js';
 import { loadPayload, resolveFunction, type ResolvedFunction } from './lambda-target.js';
+import { LATEST, readFunctionUrl, type UrlReading } from './lambda-url.js';
+import { enforceProblems } from './problems.js';
 import { forceColdCommon } from './strategies.js';
 import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation, WarmLoad } from './types.js';
 
@@ -29,13 +39,22 @@ export const NONCE_KEY = 'COLDBENCH_NONCE';
 export class LambdaAdapter implements Adapter<'lambda'> {
   readonly kind = 'lambda';
   private readonly fn: ResolvedFunction;
+  /** Warm calls: keep-alive connections. */
   private readonly data: LambdaClient;
+  /** Cold samples: a new, observed connection per call. */
+  private readonly cold: LambdaClient;
+  private readonly observer = new ConnectionObserver();
   private readonly control: LambdaClient;
   private payload: Uint8Array = Buffer.from('{}');
   private config: FunctionConfiguration | undefined;
+  private url: UrlReading = { kind: 'none' };
+  private signer: UrlSigner | undefined;
   /** Environment map as found in prepare(); what restore() writes back. */
   private original: Record<string, string> | undefined;
-  private readonly change: JournaledChange<LambdaUndo, LambdaLocation>;
+  private readonly change: JournaledChange<LambdaEnvironmentUndo, LambdaLocation>;
+  private readonly publisher: VersionPublisher;
+  /** publish-version: the version published for the latest sample (what is invoked from then on). */
+  private published: string | undefined;
 
   constructor(
     private readonly target: LambdaTarget,
@@ -44,13 +63,19 @@ export class LambdaAdapter implements Adapter<'lambda'> {
     this.fn = resolveFunction(target);
     const common = { region: target.region, endpoint: target.endpoint };
     this.data = createLambdaClient({ ...common, maxAttempts: 1, timeoutMs: target.timeoutMs, maxSockets: target.warm?.connections });
+    this.cold = createLambdaClient({ ...common, maxAttempts: 1, timeoutMs: target.timeoutMs, agents: observedAgents(this.observer) });
     // The control plane may retry throttles itself: its time is never part of a sample.
     this.control = createLambdaClient({ ...common, maxAttempts: 3, timeoutMs: API_CALL_TIMEOUT_MS });
     this.change = new JournaledChange(ctx.journal);
+    this.publisher = new VersionPublisher(this.control, target.name, this.location, ctx.journal);
   }
 
   private get strategy() {
     return this.target.cold?.strategy ?? 'none';
+  }
+
+  private get location(): LambdaLocation {
+    return { region: this.target.region, endpoint: this.target.endpoint ?? null, function: this.fn.functionName };
   }
 
   private get label() {
@@ -74,14 +99,23 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       config = await readConfiguration(this.control, this.fn.functionName, this.fn.qualifier, this.ctx.signal);
     } catch (err) {
       const e = describeSdkError(err);
+      if (e.name === 'CredentialsProviderError') {
+        throw new TargetFailure(`${this.label} cannot be read: no AWS credentials were found (${e.message}); configure credentials (environment, profile, SSO, instance role)`);
+      }
       const what = e.name === 'ResourceNotFoundException' ? 'not found' : 'cannot be read';
       throw new TargetFailure(`${this.label} ${what} in ${this.target.region} (${e.name}: ${e.message})`);
     }
-    if (this.strategy === 'update-config') {
-      // An update changes $LATEST only: a qualifier bound to a published version would never go cold.
-      if (config.Version !== undefined && config.Version !== '$LATEST') {
-        throw new TargetFailure(`${this.label}: qualifier resolves to version ${config.Version}, but update-config changes only $LATEST; use qualifier $LATEST or cold.strategy idle`);
-      }
+    this.url = await readFunctionUrl(this.control, this.fn, this.target.url, this.ctx.signal);
+    let credentialsError: string | null = null;
+    if (this.url.kind === 'found' && this.url.info.authType === 'AWS_IAM') {
+      const credentials = urlCredentials(this.target.endpoint, this.url.url);
+      credentialsError = await credentialsProblem(credentials);
+      this.signer = createUrlSigner(this.target.region, credentials);
+    }
+    const plan = { label: this.label, strategy: this.strategy, qualifier: this.fn.qualifier ?? LATEST, coldSamples: (this.target.cold?.samples ?? 0) > 0 };
+    enforceProblems(lambdaProblems({ config, url: this.url, credentialsError }, plan), this.ctx.log, this.ctx.warn);
+
+    if (this.strategy === 'update-config' || this.strategy === 'publish-version') {
       if (config.LastUpdateStatus === 'InProgress') {
         this.ctx.log(`${this.label}: waiting for an update already in progress before reading the original configuration`);
         config = await waitUntilUpdated(this.control, this.fn.functionName, this.controlWait(this.ctx.signal));
@@ -104,7 +138,7 @@ export class LambdaAdapter implements Adapter<'lambda'> {
   }
 
   async forceCold(seq: number): Promise<ColdPreparation> {
-    if (this.strategy !== 'update-config') return (await forceColdCommon(this.target.cold, this.ctx)) ?? {};
+    if (this.strategy !== 'update-config' && this.strategy !== 'publish-version') return (await forceColdCommon(this.target.cold, this.ctx)) ?? {};
     if (!this.original) throw new TargetFailure(`${this.label}: forceCold before prepare`);
     const nonce = `${Date.now().toString(36)}-${seq}-${Math.random().toString(36).slice(2, 8)}`;
     this.change.begin({
@@ -112,72 +146,95 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       kind: 'lambda',
       target: this.target.name,
       undo: { key: NONCE_KEY, originalValue: this.original[NONCE_KEY] ?? null },
-      location: { region: this.target.region, endpoint: this.target.endpoint ?? null, function: this.fn.functionName },
+      location: this.location,
     });
     const start = nowUs();
+    const wait = this.controlWait(this.ctx.signal);
     this.ctx.log(`${this.label}: setting ${NONCE_KEY}=${nonce} and waiting for the update`);
-    await writeEnvironment(this.control, this.fn.functionName, { ...this.original, [NONCE_KEY]: nonce }, this.controlWait(this.ctx.signal));
-    return { controlPlaneUs: usSince(start), note: `${NONCE_KEY}=${nonce}` };
+    const updated = await writeEnvironment(this.control, this.fn.functionName, { ...this.original, [NONCE_KEY]: nonce }, wait);
+    if (this.strategy === 'update-config') return { controlPlaneUs: usSince(start), note: `${NONCE_KEY}=${nonce}` };
+    this.ctx.log(`${this.label}: publishing a version and waiting until it is Active`);
+    const version = await this.publisher.publish(updated.RevisionId, wait);
+    this.published = version.Version;
+    return { controlPlaneUs: usSince(start), note: `${NONCE_KEY}=${nonce}, version ${version.Version}` };
   }
 
   sampleCold(_seq: number): Promise<Invocation> {
-    return this.call(true);
+    return this.call(true, true);
   }
 
-  /** Safe to call concurrently: one shared client, no per-call state. Warm calls skip LogType Tail. */
-  invoke(_options: { fresh: boolean }): Promise<Invocation> {
-    return this.call(false);
+  /** Safe to call concurrently for warm calls (one shared keep-alive client, no per-call state);
+   *  `fresh` calls take a new connection, as cold samples do, one at a time. */
+  invoke(options: { fresh: boolean }): Promise<Invocation> {
+    return this.call(false, options.fresh);
   }
 
-  private call(tail: boolean): Promise<Invocation> {
-    return invokeFunction({ client: this.data, fn: this.fn, payload: this.payload, tail, memorySizeMb: this.config?.MemorySize ?? null, signal: this.ctx.signal });
+  private call(tail: boolean, fresh: boolean): Promise<Invocation> {
+    return invokeFunction({
+      client: fresh ? this.cold : this.data,
+      ...(fresh ? { observer: this.observer } : {}),
+      fn: this.fn,
+      ...(this.published ? { qualifier: this.published } : {}),
+      payload: this.payload,
+      tail,
+      memorySizeMb: this.config?.MemorySize ?? null,
+      signal: this.ctx.signal,
+    });
   }
 
   warmLoad(): WarmLoad {
-    if (this.target.url) {
-      return { type: 'http', request: { url: this.target.url, method: this.target.method, headers: this.target.headers, body: this.target.body } };
-    }
-    return { type: 'invoke' };
+    const read = this.url;
+    const url = read.kind === 'found' || read.kind === 'unmatched' || read.kind === 'unreadable' ? read.url : this.target.url !== 'auto' ? this.target.url : undefined;
+    if (url === undefined) return { type: 'invoke' };
+    const request = { url, method: this.target.method, headers: this.target.headers, ...(this.target.body !== undefined ? { body: this.target.body } : {}) };
+    const signer = this.signer;
+    if (!signer) return { type: 'http', request };
+    // Signed before the clock starts and re-signed well inside SigV4's validity (lambda-signer.ts).
+    return { type: 'http', request: { ...request, refreshHeaders: () => signer.sign(request), refreshEveryMs: SIGNATURE_REFRESH_MS } };
   }
 
-  /** Write the original environment back (idempotent, once even when called concurrently; works
-   *  after an abort: it ignores ctx.signal). */
-  restore(): Promise<void> {
-    return this.change.restore(async () => {
-      const original = this.original;
-      if (!original) return;
-      this.ctx.log(`${this.label}: restoring the original environment`);
-      try {
-        await writeEnvironment(this.control, this.fn.functionName, original, this.controlWait(undefined, MIN_RESTORE_WAIT_MS));
-      } catch (err) {
-        throw new TargetFailure(`${this.label}: could not restore the original environment (${messageOf(err)}); run \`coldbench restore <report-dir>\``);
-      }
-    });
+  /** Delete the versions published and write the original environment back (idempotent, once even
+   *  when called concurrently; works after an abort: it ignores ctx.signal). */
+  async restore(): Promise<void> {
+    const wait = this.controlWait(undefined, MIN_RESTORE_WAIT_MS);
+    const failures: string[] = [];
+    await this.publisher.restore(wait).catch((err: unknown) => failures.push(`could not delete the versions it published (${messageOf(err)})`));
+    await this.change
+      .restore(async () => {
+        const original = this.original;
+        if (!original) return;
+        this.ctx.log(`${this.label}: restoring the original environment`);
+        await writeEnvironment(this.control, this.fn.functionName, original, wait);
+      })
+      .catch((err: unknown) => failures.push(`could not restore the original environment (${messageOf(err)})`));
+    if (failures.length > 0) throw new TargetFailure(`${this.label}: ${failures.join('; ')}; run \`coldbench restore <report-dir>\``);
   }
 
   describe(): LambdaFacts {
     const c = this.config;
+    // What applies to what is invoked: $LATEST never runs SnapStart; publish-version invokes versions
+    // published with the function's ApplyOn setting.
+    const snapStart = this.strategy === 'publish-version' ? (c?.SnapStart?.ApplyOn === 'PublishedVersions' ? 'On' : c ? 'Off' : null) : (c?.SnapStart?.OptimizationStatus ?? null);
     return {
       kind: 'lambda',
       function: c?.FunctionName ?? this.fn.ref.name,
       functionArn: c?.FunctionArn ?? null,
-      version: c?.Version ?? null,
+      version: this.strategy === 'publish-version' ? 'published per sample' : (c?.Version ?? null),
       qualifier: this.fn.qualifier ?? null,
       runtime: c?.Runtime ?? null,
       memorySizeMb: c?.MemorySize ?? null,
       architecture: c?.Architectures?.[0] ?? this.target.architecture ?? 'x86_64',
       timeoutS: c?.Timeout ?? null,
       packageType: c?.PackageType ?? null,
-      snapStart: c?.SnapStart?.ApplyOn ?? null,
+      snapStart,
       coldStrategy: this.strategy,
-      // Cold samples reuse the warm keep-alive connection to the API: the connection is to Lambda's
-      // front end, not to the execution environment, so a new TLS handshake would not be cold start.
-      apiConnection: 'keep-alive',
+      urlAuthType: this.url.kind === 'found' ? this.url.info.authType : null,
     };
   }
 
   async close(): Promise<void> {
     this.data.destroy();
+    this.cold.destroy();
     this.control.destroy();
   }
 }

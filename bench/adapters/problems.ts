@@ -15,9 +15,10 @@ export interface Problem {
 export const problemError = (message: string): Problem => ({ severity: 'error', message });
 export const problemWarning = (message: string): Problem => ({ severity: 'warning', message });
 
-/** Log every warning; throw a TargetFailure carrying the first error (nothing has been changed yet). */
-export function enforceProblems(problems: readonly Problem[], log: (message: string) => void): void {
-  for (const p of problems) if (p.severity === 'warning') log(`warning: ${p.message}`);
+/** Log every warning (or hand it to `warn`, which keeps it with the target's results); throw a
+ *  TargetFailure carrying the first error (nothing has been changed yet). */
+export function enforceProblems(problems: readonly Problem[], log: (message: string) => void, warn?: (message: string) => void): void {
+  for (const p of problems) if (p.severity === 'warning') (warn ?? ((m: string) => log(`warning: ${m}`)))(p.message);
   const first = problems.find((p) => p.severity === 'error');
   if (first) throw new TargetFailure(first.message);
 }

@@ -55,8 +55,11 @@ export interface HttpRequestSpec {
   method: string;
   headers: Record<string, string>;
   body?: string;
-  /** Called by long warm phases to refresh short-lived credentials (ID tokens) before they expire. */
+  /** Fresh headers for short-lived credentials (ID tokens, SigV4 signatures): called before a warm
+   *  engine's clock starts and then every `refreshEveryMs` while it runs. */
   refreshHeaders?: () => Promise<Record<string, string>>;
+  /** How often to call refreshHeaders (default: every 10 minutes, for hour-long ID tokens). */
+  refreshEveryMs?: number;
 }
 
 export type WarmLoad =
@@ -71,6 +74,8 @@ export interface AdapterContext {
   signal: AbortSignal;
   /** Report progress lines (waiting for scale-down, updating config...). */
   log: (message: string) => void;
+  /** A finding that makes the numbers mislead (kept in the target's results and shown); defaults to log. */
+  warn?: (message: string) => void;
   /** Write-ahead journal of platform changes, so `coldbench restore` can undo a killed run. */
   journal: Journal;
   /** Per-request timeout in milliseconds. */

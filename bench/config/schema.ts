@@ -15,13 +15,13 @@ export function isTargetKind(value: unknown): value is TargetKind {
  *  or a key that is not a kind, is a compile error. */
 export type ByKind<T extends Record<TargetKind, unknown> & Record<Exclude<keyof T, TargetKind>, never>> = T;
 
-export const COLD_STRATEGIES = ['none', 'idle', 'command', 'update-config', 'scale-to-zero', 'scale-from-zero'] as const;
+export const COLD_STRATEGIES = ['none', 'idle', 'command', 'update-config', 'publish-version', 'scale-to-zero', 'scale-from-zero'] as const;
 export type ColdStrategy = (typeof COLD_STRATEGIES)[number];
 
 /** Which cold strategies each kind supports (an unsupported one is a validation error). */
 export const STRATEGIES_BY_KIND: Record<TargetKind, readonly ColdStrategy[]> = {
   http: ['none', 'idle', 'command'],
-  lambda: ['update-config', 'idle', 'none'],
+  lambda: ['update-config', 'publish-version', 'idle', 'none'],
   'cloud-function': ['update-config', 'idle', 'none'],
   knative: ['scale-to-zero', 'idle', 'none', 'command'],
   kubernetes: ['scale-from-zero', 'none', 'idle', 'command'],
@@ -121,7 +121,10 @@ export const lambdaTargetSchema = z.strictObject({
   region: z.string().min(1, { error: 'expected an AWS region' }),
   endpoint: httpUrl.optional(),
   payload: z.unknown().optional().describe('JSON value, or "@file.json" relative to the target file'),
-  url: httpUrl.optional().describe('Function URL for HTTP warm load'),
+  url: z
+    .union([z.literal('auto'), httpUrl], { error: 'expected an http:// or https:// URL, or auto' })
+    .optional()
+    .describe('Function URL for HTTP warm load, or auto: looked up with GetFunctionUrlConfig (requests are SigV4-signed when its AuthType is AWS_IAM)'),
   architecture: z.enum(['x86_64', 'arm64']).optional(),
 });
 
@@ -236,6 +239,7 @@ export type LambdaTarget = CommonTarget & {
   qualifier?: string;
   endpoint?: string;
   payload?: unknown;
+  /** A Function URL, or 'auto' (looked up for the qualifier). */
   url?: string;
   architecture?: 'x86_64' | 'arm64';
 };

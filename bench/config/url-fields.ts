@@ -15,6 +15,8 @@ export const CREDENTIAL_URL_FIELDS: ReadonlySet<string> = new Set(
 
 function isHttpUrlField(field: z.ZodType): boolean {
   const inner = field instanceof z.ZodOptional || field instanceof z.ZodNullable || field instanceof z.ZodDefault ? field.unwrap() : field;
+  // A URL or a keyword (`url: auto`): still a URL field.
+  if (inner instanceof z.ZodUnion) return inner.options.some((option) => option instanceof z.ZodType && isHttpUrlField(option));
   // .describe() and friends clone a schema but keep its definition.
   return inner instanceof z.ZodType && inner.def === httpUrl.def;
 }

@@ -35,7 +35,7 @@ const PROGRESS_EVERY_MS = 1000;
 const PREWARM_PROBES = 20;
 const PREWARM_BUDGET_MS = 500;
 const PAUSE_ALLOWANCE_US = 5000;
-/** How often long phases refresh short-lived credentials (ID tokens last an hour). */
+/** How often long phases refresh short-lived credentials unless the request says (ID tokens last an hour). */
 const HEADER_REFRESH_MS = 10 * 60_000;
 
 export function runOpenModel(
@@ -119,9 +119,12 @@ class OpenModelRun {
     if (this.finished) return done;
     const refresh = this.request.refreshHeaders;
     if (refresh) {
+      // Headers that age (a SigV4 signature) are made again after the set-up, just before the clock starts.
+      this.headers = { ...this.headers, ...(await refresh().catch(() => ({}))) };
+      if (this.finished) return done;
       this.refresher = setInterval(() => {
         refresh().then((headers) => (this.headers = { ...this.headers, ...headers }), () => {});
-      }, HEADER_REFRESH_MS);
+      }, this.request.refreshEveryMs ?? HEADER_REFRESH_MS);
       this.refresher.unref();
     }
     this.t0 = performance.now();

@@ -88,7 +88,7 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
         },
         (err: unknown) => options.log?.(`refreshing the request headers failed (${messageOf(err)}); keeping the current ones`),
       );
-    }, options.headerRefreshMs ?? HEADER_REFRESH_MS);
+    }, options.headerRefreshMs ?? request.refreshEveryMs ?? HEADER_REFRESH_MS);
   });
 }
 

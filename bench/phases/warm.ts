@@ -1,6 +1,7 @@
 // Warm phase: picks the engine (closed model on autocannon, open model on undici, SDK invoke loop)
 // and turns its result into the results.json shape. An optional unrecorded warm-up runs first.
-import type { Adapter } from '../adapters/types.js';
+import type { Adapter, HttpRequestSpec } from '../adapters/types.js';
+import { messageOf } from '../errors.js';
 import type { WarmConfig } from '../config/schema.js';
 import type { WarmPhaseResult } from '../results/types.js';
 import type { WarmEngineResult, WarmProgress } from './warm-types.js';
@@ -19,12 +20,26 @@ async function runEngine(adapter: Adapter, warm: WarmConfig, options: WarmPhaseO
     const { runInvokeLoop } = await import('./warm-invoke.js');
     return runInvokeLoop(adapter, warm, options);
   }
+  const request = await freshRequest(load.request, options);
   if (warm.rate !== undefined) {
     const { runOpenModel } = await import('./open-model.js');
-    return runOpenModel(load.request, warm, options);
+    return runOpenModel(request, warm, options);
   }
   const { runClosedModel } = await import('./warm-closed.js');
-  return runClosedModel(load.request, warm, options);
+  return runClosedModel(request, warm, options);
+}
+
+/** Short-lived headers (an ID token, a SigV4 signature) fetched again before the clock starts: the
+ *  ones the adapter had may be as old as the cold phase. A failure keeps them (the engine counts
+ *  what the target then answers). */
+async function freshRequest(request: HttpRequestSpec, options: WarmPhaseOptions): Promise<HttpRequestSpec> {
+  if (!request.refreshHeaders) return request;
+  try {
+    return { ...request, headers: { ...request.headers, ...(await request.refreshHeaders()) } };
+  } catch (err) {
+    options.log?.(`refreshing the request headers failed (${messageOf(err)}); starting with the current ones`);
+    return request;
+  }
 }
 
 export function toWarmPhaseResult(engine: WarmEngineResult): WarmPhaseResult {

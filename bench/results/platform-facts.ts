@@ -18,10 +18,11 @@ export interface LambdaFacts {
   architecture: string;
   timeoutS: number | null;
   packageType: string | null;
+  /** SnapStart for what is invoked: 'On' (published SnapStart versions), 'Off' ($LATEST, or no SnapStart), null unknown. */
   snapStart: string | null;
   coldStrategy: string;
-  /** Cold samples reuse the keep-alive connection to the API front end. */
-  apiConnection: 'keep-alive';
+  /** AuthType of the Function URL the warm phase loads (AWS_IAM: every request SigV4-signed), null without one. */
+  urlAuthType: string | null;
 }
 
 export interface CloudFunctionFacts {

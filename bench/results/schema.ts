@@ -90,7 +90,7 @@ const factsSchemas = {
     packageType: optionalText,
     snapStart: optionalText,
     coldStrategy: z.string().optional(),
-    apiConnection: z.literal('keep-alive').optional(),
+    urlAuthType: optionalText,
   }),
   'cloud-function': z.looseObject({
     kind: z.literal('cloud-function'),
@@ -159,6 +159,7 @@ export const targetResultSchema = z.preprocess(
       origin: z.string(),
       status: z.enum(['ok', 'failed', 'partial']),
       failure: z.string().optional(),
+      warnings: z.array(z.string()).optional(),
       config: z.record(z.string(), z.unknown()),
       platform: platformFacts,
       phases: z.looseObject({ cold: coldPhase.optional(), warm: warmPhaseSchema.optional() }),

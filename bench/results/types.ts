@@ -69,6 +69,8 @@ export interface TargetResult {
   /** ok: measured; failed: the control plane or preparation failed (reason given). */
   status: 'ok' | 'failed' | 'partial';
   failure?: string;
+  /** Findings that make the numbers mislead (e.g. samples the platform cannot verify), one sentence each. */
+  warnings?: string[];
   /** The target's configuration as given, with secrets redacted. */
   config: Record<string, unknown>;
   /** Platform facts (memory, CPU, architecture), tagged with the kind, for cost estimates. */

@@ -1,4 +1,6 @@
-// One execution environment: a real child process (runtime.mjs) that loaded the handler module.
+// One execution environment: a real child process that loaded the handler module, either by an
+// on-demand init (runtime.mjs imports the module) or, for a SnapStart version, restored from the
+// version's snapshot (node --snapshot-blob: a faster real start that skips the module's init).
 // It runs one invocation at a time; the function pool decides when to start, reuse and retire it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -6,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { stopChildProcess } from '../process.js';
 
 const RUNTIME = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
+export const SNAPSHOT_BUILDER = fileURLToPath(new URL('./snapshot-builder.cjs', import.meta.url));
 /** How long a retired environment gets after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
@@ -17,6 +20,10 @@ export interface EnvironmentSpec {
   /** Variables the handler sees (the function's Environment plus Lambda's reserved ones). */
   env: Record<string, string>;
   generation: number;
+  /** '$LATEST' or a published version number. */
+  version: string;
+  /** A SnapStart version's snapshot blob: the environment is restored from it instead of initialised. */
+  snapshot?: string;
 }
 
 export interface ErrorRecord {
@@ -25,7 +32,14 @@ export interface ErrorRecord {
   trace?: string[];
 }
 
-export type InitOutcome = ({ ok: true } | ({ ok: false } & ErrorRecord)) & { initDurationMs: number; logs: string[] };
+/** How the environment started: `durationMs` is Init Duration or Restore Duration accordingly. */
+export type InitOutcome = ({ ok: true } | ({ ok: false } & ErrorRecord)) & {
+  startType: 'init' | 'restore';
+  durationMs: number;
+  /** Restore only: the restored process's own start-up to ready (runtime load and after-restore work). */
+  billedRestoreMs?: number;
+  logs: string[];
+};
 
 export type InvokeOutcome =
   | { kind: 'ok'; payload: string; durationMs: number; maxMemoryUsedMb: number; logs: string[] }
@@ -50,6 +64,7 @@ export class ExecutionEnvironment {
   /** Log stream name, as Lambda names them: date/[version]hex. Also the handler's instance id. */
   readonly logStream: string;
   readonly generation: number;
+  readonly version: string;
   busy = false;
   lastUsedAt = Date.now();
   maxMemoryUsedMb = 0;
@@ -64,13 +79,16 @@ export class ExecutionEnvironment {
 
   constructor(spec: EnvironmentSpec) {
     this.generation = spec.generation;
+    this.version = spec.version;
     const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-    this.logStream = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    this.logStream = `${day}/[${spec.version}]${randomBytes(16).toString('hex')}`;
     const started = process.hrtime.bigint();
-    this.child = fork(RUNTIME, [spec.file, spec.exportName], {
+    const startType = spec.snapshot ? 'restore' : 'init';
+    this.child = fork(spec.snapshot ? SNAPSHOT_BUILDER : RUNTIME, spec.snapshot ? [] : [spec.file, spec.exportName], {
       // A plain node: neither the harness's --import tsx nor its NODE_OPTIONS or secrets.
-      execArgv: [],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStream },
+      execArgv: spec.snapshot ? ['--snapshot-blob', spec.snapshot] : [],
+      // SnapStart functions get no AWS_LAMBDA_LOG_STREAM_NAME (Lambda docs, "Monitoring for Lambda SnapStart").
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...spec.env, ...(spec.snapshot ? {} : { AWS_LAMBDA_LOG_STREAM_NAME: this.logStream }) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -88,12 +106,13 @@ export class ExecutionEnvironment {
     });
     this.ready = new Promise<InitOutcome>((resolve) => {
       const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-      const onMessage = (message: { type?: string } & Partial<ErrorRecord> & { logs?: string[]; maxMemoryUsedMb?: number }) => {
+      const onMessage = (message: { type?: string } & Partial<ErrorRecord> & { logs?: string[]; maxMemoryUsedMb?: number; billedRestoreMs?: number }) => {
         if (message.type === 'ready') {
           this.maxMemoryUsedMb = message.maxMemoryUsedMb ?? 0;
-          finish({ ok: true, initDurationMs: elapsed(), logs: message.logs ?? [] });
+          const restore = startType === 'restore' ? { billedRestoreMs: message.billedRestoreMs ?? 0 } : {};
+          finish({ ok: true, startType, durationMs: elapsed(), ...restore, logs: message.logs ?? [] });
         } else if (message.type === 'init-error') {
-          finish({ ok: false, errorType: message.errorType ?? 'Runtime.Unknown', errorMessage: message.errorMessage ?? '', trace: message.trace, initDurationMs: elapsed(), logs: message.logs ?? [] });
+          finish({ ok: false, startType, errorType: message.errorType ?? 'Runtime.Unknown', errorMessage: message.errorMessage ?? '', trace: message.trace, durationMs: elapsed(), logs: message.logs ?? [] });
         }
       };
       const finish = (outcome: InitOutcome) => {
@@ -103,8 +122,8 @@ export class ExecutionEnvironment {
         resolve(outcome);
       };
       this.child.on('message', onMessage);
-      this.onExit = (why) => finish({ ok: false, errorType: 'Runtime.ExitError', errorMessage: `RequestId: init Error: Runtime exited with error: ${why}`, initDurationMs: elapsed(), logs: [] });
-      this.child.once('error', (err) => finish({ ok: false, errorType: 'Runtime.StartError', errorMessage: err.message, initDurationMs: elapsed(), logs: [] }));
+      this.onExit = (why) => finish({ ok: false, startType, errorType: 'Runtime.ExitError', errorMessage: `RequestId: init Error: Runtime exited with error: ${why}`, durationMs: elapsed(), logs: [] });
+      this.child.once('error', (err) => finish({ ok: false, startType, errorType: 'Runtime.StartError', errorMessage: err.message, durationMs: elapsed(), logs: [] }));
     });
     this.child.on('message', (message: ResultMessage) => {
       if (message?.type === 'result') this.onResult?.(message);

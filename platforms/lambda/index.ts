@@ -1,8 +1,10 @@
 // Local AWS Lambda emulator: the Lambda REST API (Invoke, GetFunction, GetFunctionConfiguration,
-// UpdateFunctionConfiguration, ListFunctions) on 127.0.0.1, with every execution environment a real
-// child process that imports the handler module, so Init Duration is a real process start + module init.
-// Each function also answers HTTP at <endpoint>/lambda-url/<name>/ like a Function URL (payload 2.0),
-// for targets with `url:` whose warm phase is plain HTTP load.
+// UpdateFunctionConfiguration, PublishVersion, ListVersionsByFunction, DeleteFunction of a version,
+// GetFunctionUrlConfig, ListFunctionUrlConfigs, ListFunctions) on 127.0.0.1, with every execution
+// environment a real child process that imports the handler module, so Init Duration is a real
+// process start + module init (and a SnapStart version's Restore Duration a real start from a V8
+// snapshot). Each function also answers HTTP at <endpoint>/lambda-url/<name>/ like a Function URL
+// (payload 2.0), SigV4-checked when its AuthType is AWS_IAM. Server behaviour is in server.ts.
 //
 // Options (target file `emulators: { lambda: {...} }`, or startLocalLambda() in tests):
 //   port: 18090            TCP port; 0 (default) = random
@@ -11,6 +13,11 @@
 //                          (default: the demo functions in platforms/lambda/functions)
 //   idleTimeout: 60s       an environment idle this long is reaped (default 60s)
 //   updateDuration: 300ms  how long an update stays InProgress, old configuration serving (default 300ms)
+//   snapStartDelay: 1s     how long a published SnapStart version stays Pending after its snapshot is built
+//   credentials: [{ accessKeyId, secretAccessKey, sessionToken? }]   identities whose SigV4 signatures
+//                          the Function URL front accepts (default: coldbench-local / coldbench-local,
+//                          the placeholder identity the harness signs with against a local endpoint)
+//   signatureWindow: 5m    how far a signature's X-Amz-Date may be from now (AWS: five minutes)
 //   functions:             one entry per function:
 //     - name: hello                  function name (required)
 //       handler: hello.handler       <module file without extension>.<export> (required; .mjs or .js)
@@ -19,20 +26,30 @@
 //       reservedConcurrency: 10      more concurrent invocations get 429 TooManyRequestsException
 //       environment: { KEY: value }  the function's environment variables
 //       logFormat: Text              Text (default) or JSON (platform.report records)
+//       systemLogLevel: INFO         JSON only: DEBUG, INFO (default) or WARN (hides start and report)
+//       applicationLogLevel: INFO    JSON only: TRACE ... FATAL (default INFO)
 //       aliases: [live]              qualifiers accepted besides $LATEST (all point at $LATEST)
 //       architecture: x86_64         reported in the configuration (x86_64 or arm64)
 //       description: "..."
-import { existsSync } from 'node:fs';
+//       snapStart: true              SnapStart ApplyOn PublishedVersions (handler: one .cjs file, built-ins only)
+//       kmsKey: { arn, callerAccess: denied }   environment encrypted with a key the caller may not
+//                                    use: reads return Environment.Error instead of the variables
+//       url: { authType: AWS_IAM, qualifier: live }   the function URL's auth type (default NONE) and alias
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { durationToMs } from '../duration.js';
 import { durationInput, portOption } from '../options.js';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
-import { EmulatedFunction, type EmulatorSettings, type FunctionSpec } from './function.js';
-import { createLambdaApiServer } from './server.js';
 import { withApiKeepAlive } from '../keep-alive.js';
+import { EmulatedFunction } from './function.js';
+import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from './logs.js';
+import type { EmulatorSettings, FunctionSpec } from './model.js';
+import { createLambdaApiServer, MUTATING_OPERATIONS, type EmulatorStats, type RequestRecord } from './server.js';
+import type { SigningCredential } from './sigv4.js';
 
 export const DEMO_FUNCTIONS_DIR = fileURLToPath(new URL('./functions/', import.meta.url));
 
@@ -49,7 +66,16 @@ const functionSchema = z.strictObject({
   aliases: z.array(z.string().regex(/^[a-zA-Z0-9-_]+$/)).optional(),
   architecture: z.enum(['x86_64', 'arm64']).optional(),
   description: z.string().optional(),
+  systemLogLevel: z.enum(SYSTEM_LOG_LEVELS).optional(),
+  applicationLogLevel: z.enum(APPLICATION_LOG_LEVELS).optional(),
+  snapStart: z.boolean().optional(),
+  kmsKey: z.strictObject({ arn: z.string().regex(/^arn:aws[a-zA-Z-]*:kms:/, { error: 'expected a KMS key ARN' }).optional(), callerAccess: z.enum(['allowed', 'denied']) }).optional(),
+  url: z.strictObject({ authType: z.enum(['AWS_IAM', 'NONE']), qualifier: z.string().regex(/^(\$LATEST|[a-zA-Z0-9-_]+)$/).optional() }).optional(),
 });
+
+const credentialSchema = z.strictObject({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().min(1).optional() });
+/** What the harness signs with against a local endpoint when no AWS identity is configured. */
+export const LOCAL_CREDENTIAL: SigningCredential = { accessKeyId: 'coldbench-local', secretAccessKey: 'coldbench-local' };
 
 const optionsSchema = z.strictObject({
   port: portOption.optional(),
@@ -58,6 +84,9 @@ const optionsSchema = z.strictObject({
   functionsDir: z.string().min(1).optional(),
   idleTimeout: duration.optional(),
   updateDuration: duration.optional(),
+  snapStartDelay: duration.optional(),
+  credentials: z.array(credentialSchema).min(1).optional(),
+  signatureWindow: duration.optional(),
   functions: z.array(functionSchema).min(1, { error: 'expected at least one function' }),
 });
 
@@ -70,12 +99,16 @@ export interface LocalLambda {
   region: string;
   accountId: string;
   functions: Map<string, EmulatedFunction>;
+  /** Connections accepted, requests (with their connection), Function URL signature verdicts. */
+  stats: EmulatorStats;
+  /** UpdateFunctionConfiguration / PublishVersion / DeleteFunction calls (of one function), oldest first. */
+  mutatingCalls(functionName?: string): RequestRecord[];
   /** Stop the server and every execution environment; idempotent. */
   stop(): Promise<void>;
 }
 
 /** Validate options; throws an Error naming the offending option. */
-export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): { settings: EmulatorSettings; port: number; idleTimeoutMs: number; specs: FunctionSpec[] } {
+export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): { settings: Omit<EmulatorSettings, 'snapshotsDir'>; port: number; idleTimeoutMs: number; specs: FunctionSpec[] } {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -91,6 +124,13 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
     const moduleName = f.handler.slice(0, f.handler.lastIndexOf('.'));
     const file = ['.mjs', '.js', '.cjs'].map((ext) => path.join(functionsDir, moduleName + ext)).find((candidate) => existsSync(candidate));
     if (!file) throw new Error(`emulators.lambda.functions[${i}].handler: no module ${moduleName}.mjs or ${moduleName}.js in ${functionsDir}`);
+    if (f.snapStart && !file.endsWith('.cjs')) {
+      throw new Error(`emulators.lambda.functions[${i}].snapStart: the emulator snapshots one CommonJS file using built-in modules only; ${path.basename(file)} is not a .cjs module`);
+    }
+    const aliases = f.aliases ?? [];
+    if (f.url?.qualifier !== undefined && f.url.qualifier !== '$LATEST' && !aliases.includes(f.url.qualifier)) {
+      throw new Error(`emulators.lambda.functions[${i}].url.qualifier: ${JSON.stringify(f.url.qualifier)} is not one of the function's aliases`);
+    }
     return {
       name: f.name,
       handler: f.handler,
@@ -100,9 +140,13 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
       reservedConcurrency: f.reservedConcurrency,
       environment: Object.fromEntries(Object.entries(f.environment ?? {}).map(([k, v]) => [k, String(v)])),
       description: f.description ?? '',
-      logFormat: f.logFormat ?? 'Text',
+      logging: { format: f.logFormat ?? 'Text', systemLevel: f.systemLogLevel ?? 'INFO', applicationLevel: f.applicationLogLevel ?? 'INFO' },
       architecture: f.architecture ?? 'x86_64',
-      aliases: f.aliases ?? [],
+      aliases,
+      snapStart: f.snapStart ?? false,
+      ...(f.kmsKey?.arn !== undefined ? { kmsKeyArn: f.kmsKey.arn } : {}),
+      kmsCallerDenied: f.kmsKey?.callerAccess === 'denied',
+      url: { authType: f.url?.authType ?? 'NONE', ...(f.url?.qualifier !== undefined && f.url.qualifier !== '$LATEST' ? { qualifier: f.url.qualifier } : {}) },
     };
   });
   return {
@@ -110,6 +154,9 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
       region: o.region ?? 'us-east-1',
       accountId: o.accountId ?? '123456789012',
       updateDurationMs: o.updateDuration !== undefined ? durationToMs(o.updateDuration) : 300,
+      snapStartDelayMs: o.snapStartDelay !== undefined ? durationToMs(o.snapStartDelay) : 1000,
+      credentials: new Map((o.credentials ?? [LOCAL_CREDENTIAL]).map((c) => [c.accessKeyId, c])),
+      signatureWindowMs: o.signatureWindow !== undefined ? durationToMs(o.signatureWindow) : 5 * 60_000,
     },
     port: o.port ?? 0,
     idleTimeoutMs: o.idleTimeout !== undefined ? durationToMs(o.idleTimeout) : 60_000,
@@ -119,13 +166,17 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
 
 /** Start the emulator on 127.0.0.1 (tests call this directly). */
 export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir = process.cwd()): Promise<LocalLambda> {
-  const { settings, port, idleTimeoutMs, specs } = parseLambdaEmulatorOptions(options, baseDir);
+  const parsed = parseLambdaEmulatorOptions(options, baseDir);
+  const { port, idleTimeoutMs, specs } = parsed;
+  const settings: EmulatorSettings = { ...parsed.settings, snapshotsDir: mkdtempSync(path.join(os.tmpdir(), 'coldbench-lambda-snapshots-')) };
   const functions = new Map(specs.map((spec) => [spec.name, new EmulatedFunction(spec, settings)]));
-  const server = withApiKeepAlive(createLambdaApiServer(functions, settings));
+  const stats: EmulatorStats = { connectionsAccepted: 0, requests: [], urlSignatures: { accepted: 0, refused: 0 } };
+  const server = withApiKeepAlive(createLambdaApiServer(functions, settings, stats));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(err.code === 'EADDRINUSE' ? `emulators.lambda.port: port ${port} is already in use` : `lambda emulator could not listen: ${err.message}`)),
-    );
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      rmSync(settings.snapshotsDir, { recursive: true, force: true });
+      reject(new Error(err.code === 'EADDRINUSE' ? `emulators.lambda.port: port ${port} is already in use` : `lambda emulator could not listen: ${err.message}`));
+    });
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const reaper = setInterval(() => {
@@ -140,6 +191,8 @@ export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir =
     region: settings.region,
     accountId: settings.accountId,
     functions,
+    stats,
+    mutatingCalls: (name) => stats.requests.filter((r) => MUTATING_OPERATIONS.has(r.operation) && (name === undefined || r.function === name)),
     stop() {
       stopping ??= (async () => {
         clearInterval(reaper);
@@ -147,6 +200,7 @@ export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir =
         server.closeAllConnections();
         await Promise.all([...functions.values()].map((fn) => fn.stop()));
         await closed;
+        rmSync(settings.snapshotsDir, { recursive: true, force: true });
       })();
       return stopping;
     },

@@ -1,30 +1,75 @@
 // The Lambda REST API over node:http, for the operations the harness (and most tools) use:
-//   POST /2015-03-31/functions/{name}/invocations[?Qualifier=]   Invoke
-//   GET  /2015-03-31/functions/{name}[?Qualifier=]                GetFunction
-//   GET  /2015-03-31/functions/{name}/configuration[?Qualifier=]  GetFunctionConfiguration
-//   PUT  /2015-03-31/functions/{name}/configuration               UpdateFunctionConfiguration
-//   GET  /2015-03-31/functions/                                   ListFunctions
-//   ANY  /lambda-url/{name}/...   a Function-URL-like endpoint (payload format 2.0) for HTTP warm load;
-//        real Function URLs are host-based (https://<id>.lambda-url.<region>.on.aws/), this one is path-based.
+//   POST   /2015-03-31/functions/{name}/invocations[?Qualifier=]   Invoke
+//   GET    /2015-03-31/functions/{name}[?Qualifier=]                GetFunction
+//   DELETE /2015-03-31/functions/{name}?Qualifier=<version>         DeleteFunction (of a version only)
+//   GET    /2015-03-31/functions/{name}/configuration[?Qualifier=]  GetFunctionConfiguration
+//   PUT    /2015-03-31/functions/{name}/configuration               UpdateFunctionConfiguration
+//   POST   /2015-03-31/functions/{name}/versions                    PublishVersion
+//   GET    /2015-03-31/functions/{name}/versions[?Marker&MaxItems]  ListVersionsByFunction (paged)
+//   GET    /2015-03-31/functions/                                   ListFunctions
+//   GET    /2021-10-31/functions/{name}/url[?Qualifier=]            GetFunctionUrlConfig
+//   GET    /2021-10-31/functions/{name}/urls                        ListFunctionUrlConfigs
+//   ANY    /lambda-url/{name}/...   the function's URL (function-url.ts; SigV4-checked with AWS_IAM)
 // {name} arrives percent-encoded and may be a name, name:qualifier, partial or full ARN.
-// SigV4 signatures are not checked (the SDK computes them client-side; nothing here is secret).
+// SigV4 signatures of API calls are not checked (the SDK computes them client-side); the Function
+// URL front checks them. Every accepted TCP connection and every request is counted, with the
+// connection it came on (test hooks: "each cold sample opened a new connection", "no update made").
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { LambdaApiError, invalidParameter, notFound } from './api-error.js';
-import type { EmulatedFunction, EmulatorSettings } from './function.js';
+import type { EmulatedFunction } from './function.js';
+import { serveFunctionUrl, type SignatureCounts } from './function-url.js';
+import type { EmulatorSettings } from './model.js';
 import { arnOf, readFunctionName } from './arn.js';
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // Lambda's synchronous payload limit
+const MAX_RECORDS = 10_000;
+const PAGE_SIZE = 50; // ListVersionsByFunction's MaxItems bound
 
-export function createLambdaApiServer(functions: Map<string, EmulatedFunction>, settings: EmulatorSettings): http.Server {
-  return http.createServer((req, res) => {
-    handle(req, functions, settings)
+export interface RequestRecord {
+  /** API operation (Invoke, UpdateFunctionConfiguration, ...) or FunctionUrl. */
+  operation: string;
+  function: string | null;
+  qualifier: string | null;
+  /** Invoke: X-Amz-Log-Type (Tail for the harness's cold samples). */
+  logType: string | null;
+  /** Serial number of the TCP connection it came on (1 = the first the server accepted). */
+  connection: number;
+  /** 0 for the first request on that connection. */
+  requestOnConnection: number;
+}
+
+export interface EmulatorStats {
+  connectionsAccepted: number;
+  /** The most recent requests, oldest first. */
+  requests: RequestRecord[];
+  urlSignatures: SignatureCounts;
+}
+
+export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set(['UpdateFunctionConfiguration', 'PublishVersion', 'DeleteFunction']);
+
+export function createLambdaApiServer(functions: Map<string, EmulatedFunction>, settings: EmulatorSettings, stats: EmulatorStats): http.Server {
+  const connections = new WeakMap<Socket, { id: number; requests: number }>();
+  const server = http.createServer((req, res) => {
+    const conn = connections.get(req.socket) ?? { id: 0, requests: 0 };
+    const record = (operation: string, fn: string | null, qualifier: string | null, logType: string | null = null) => {
+      stats.requests.push({ operation, function: fn, qualifier, logType, connection: conn.id, requestOnConnection: conn.requests });
+      if (stats.requests.length > MAX_RECORDS) stats.requests.splice(0, stats.requests.length - MAX_RECORDS);
+    };
+    handle(req, functions, settings, stats, record)
       .then((reply) => send(res, reply.status, reply.headers, reply.body))
       .catch((err: unknown) => {
         const apiError = err instanceof LambdaApiError ? err : new LambdaApiError(500, 'ServiceException', `Internal error: ${(err as Error)?.message ?? String(err)}`);
         send(res, apiError.status, { 'x-amzn-ErrorType': apiError.type, 'Content-Type': 'application/json', ...apiError.headers }, JSON.stringify(apiError.body()));
-      });
+      })
+      .finally(() => (conn.requests += 1));
   });
+  server.on('connection', (socket: Socket) => {
+    stats.connectionsAccepted += 1;
+    connections.set(socket, { id: stats.connectionsAccepted, requests: 0 });
+  });
+  return server;
 }
 
 interface Reply {
@@ -32,6 +77,8 @@ interface Reply {
   headers: Record<string, string>;
   body: string;
 }
+
+type Recorder = (operation: string, fn: string | null, qualifier: string | null, logType?: string | null) => void;
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   if (res.headersSent) return;
@@ -42,47 +89,75 @@ function send(res: http.ServerResponse, status: number, headers: Record<string, 
 
 const json = (status: number, value: unknown): Reply => ({ status, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(value) });
 
-async function handle(req: http.IncomingMessage, functions: Map<string, EmulatedFunction>, settings: EmulatorSettings): Promise<Reply> {
+function parseJsonBody(body: Buffer): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = body.length ? JSON.parse(body.toString('utf8')) : {};
+  } catch {
+    throw new LambdaApiError(400, 'SerializationException', 'Could not parse the request body as JSON.');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new LambdaApiError(400, 'SerializationException', 'Expected a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+async function handle(req: http.IncomingMessage, functions: Map<string, EmulatedFunction>, settings: EmulatorSettings, stats: EmulatorStats, record: Recorder): Promise<Reply> {
   const url = new URL(req.url ?? '/', 'http://emulator');
   const body = await readBody(req);
   const segments = url.pathname.split('/').filter(Boolean);
-  if (segments[0] === 'lambda-url') return functionUrl(req, url, body, functions.get(segments[1] ?? ''));
-  if (segments[0] !== '2015-03-31' || segments[1] !== 'functions') return unknownOperation(req, url);
-  if (segments.length === 2 && req.method === 'GET') {
+  if (segments[0] === 'lambda-url') {
+    record('FunctionUrl', segments[1] ?? null, null);
+    return serveFunctionUrl(req, url, body, functions.get(segments[1] ?? ''), settings, stats.urlSignatures);
+  }
+  const api = segments[0];
+  if ((api !== '2015-03-31' && api !== '2021-10-31') || segments[1] !== 'functions') return unknownOperation(req, url);
+  if (api === '2015-03-31' && segments.length === 2 && req.method === 'GET') {
+    record('ListFunctions', null, null);
     return json(200, { Functions: [...functions.values()].map((f) => f.configuration()) });
   }
   const rawName = segments[2];
   if (rawName === undefined) return unknownOperation(req, url);
   const { fn, qualifier } = resolve(rawName, url.searchParams.get('Qualifier') ?? undefined, functions, settings);
-  const operation = `${req.method} ${segments.slice(3).join('/')}`;
+  const name = fn.spec.name;
+  const operation = `${api} ${req.method} ${segments.slice(3).join('/')}`;
   switch (operation) {
-    case 'POST invocations': {
-      const reply = await fn.invoke({
-        qualifier,
-        invocationType: header(req, 'x-amz-invocation-type') ?? 'RequestResponse',
-        logType: header(req, 'x-amz-log-type') ?? 'None',
-        payload: body,
-        clientContext: header(req, 'x-amz-client-context'),
-      });
-      return reply;
+    case '2015-03-31 POST invocations': {
+      const logType = header(req, 'x-amz-log-type') ?? 'None';
+      record('Invoke', name, qualifier ?? null, logType);
+      return fn.invoke({ qualifier, invocationType: header(req, 'x-amz-invocation-type') ?? 'RequestResponse', logType, payload: body, clientContext: header(req, 'x-amz-client-context') });
     }
-    case 'GET ':
-      fn.resolveQualifier(qualifier);
-      return json(200, fn.getFunction());
-    case 'GET configuration':
-      fn.resolveQualifier(qualifier);
-      return json(200, fn.configuration());
-    case 'PUT configuration': {
+    case '2015-03-31 GET ':
+      record('GetFunction', name, qualifier ?? null);
+      return json(200, fn.getFunction(qualifier));
+    case '2015-03-31 DELETE ':
+      record('DeleteFunction', name, qualifier ?? null);
+      if (qualifier === undefined) throw invalidParameter('The emulator deletes published versions only: give a version as Qualifier.');
+      fn.deleteVersion(qualifier);
+      return { status: 204, headers: {}, body: '' };
+    case '2015-03-31 GET configuration':
+      record('GetFunctionConfiguration', name, qualifier ?? null);
+      return json(200, fn.configuration(qualifier));
+    case '2015-03-31 PUT configuration':
+      record('UpdateFunctionConfiguration', name, qualifier ?? null);
       if (qualifier !== undefined) throw invalidParameter('Unsupported parameter: UpdateFunctionConfiguration takes an unqualified function name.');
-      let update: unknown;
-      try {
-        update = body.length ? JSON.parse(body.toString('utf8')) : {};
-      } catch {
-        throw new LambdaApiError(400, 'SerializationException', 'Could not parse the request body as JSON.');
-      }
-      if (update === null || typeof update !== 'object' || Array.isArray(update)) throw new LambdaApiError(400, 'SerializationException', 'Expected a JSON object.');
-      return json(200, fn.update(update as Record<string, unknown>));
+      return json(200, fn.update(parseJsonBody(body)));
+    case '2015-03-31 POST versions':
+      record('PublishVersion', name, null);
+      return json(201, fn.publish(parseJsonBody(body)));
+    case '2015-03-31 GET versions': {
+      record('ListVersionsByFunction', name, null);
+      const all = fn.listVersions();
+      const from = Number(url.searchParams.get('Marker') ?? '0');
+      const size = Math.min(PAGE_SIZE, Math.max(1, Number(url.searchParams.get('MaxItems') ?? PAGE_SIZE) || PAGE_SIZE));
+      if (!Number.isInteger(from) || from < 0) throw invalidParameter('Invalid Marker.');
+      const next = from + size < all.length ? { NextMarker: String(from + size) } : {};
+      return json(200, { Versions: all.slice(from, from + size), ...next });
     }
+    case '2021-10-31 GET url':
+      record('GetFunctionUrlConfig', name, qualifier ?? null);
+      return json(200, fn.urlConfigFor(qualifier, req.headers.host ?? '127.0.0.1'));
+    case '2021-10-31 GET urls':
+      record('ListFunctionUrlConfigs', name, null);
+      return json(200, { FunctionUrlConfigs: [fn.urlConfig(req.headers.host ?? '127.0.0.1')] });
     default:
       return unknownOperation(req, url);
   }
@@ -136,51 +211,3 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Function URL: the request as a payload-2.0 event; the result mapped back ({statusCode, headers,
- *  body} or any JSON value as a 200 application/json body); a function error is a 502. */
-async function functionUrl(req: http.IncomingMessage, url: URL, body: Buffer, fn: EmulatedFunction | undefined): Promise<Reply> {
-  if (!fn) return json(404, { Message: null });
-  const rawPath = '/' + url.pathname.split('/').filter(Boolean).slice(2).join('/');
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
-  const now = new Date();
-  const event = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString: url.search.slice(1),
-    headers,
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: fn.spec.name,
-      domainName: headers.host ?? '',
-      http: { method: req.method ?? 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
-      requestId: randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-    body: body.length ? body.toString('utf8') : undefined,
-    isBase64Encoded: false,
-  };
-  let reply;
-  try {
-    reply = await fn.invoke({ invocationType: 'RequestResponse', logType: 'None', payload: Buffer.from(JSON.stringify(event)) });
-  } catch (err) {
-    if (err instanceof LambdaApiError && err.status === 429) return json(429, { Message: 'Rate Exceeded.' });
-    throw err;
-  }
-  if (reply.headers['X-Amz-Function-Error']) return json(502, { Message: 'Internal Server Error' });
-  let result: unknown;
-  try {
-    result = JSON.parse(reply.body);
-  } catch {
-    result = reply.body;
-  }
-  const shaped = result as { statusCode?: unknown; headers?: Record<string, string>; body?: unknown; isBase64Encoded?: boolean } | null;
-  if (shaped && typeof shaped === 'object' && typeof shaped.statusCode === 'number') {
-    const text = typeof shaped.body === 'string' ? (shaped.isBase64Encoded ? Buffer.from(shaped.body, 'base64').toString('utf8') : shaped.body) : '';
-    return { status: shaped.statusCode, headers: { 'Content-Type': 'application/json', ...(shaped.headers ?? {}) }, body: text };
-  }
-  return { status: 200, headers: { 'Content-Type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
-}
