@@ -67,6 +67,8 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
   async prepare(): Promise<void> {
     const updates = this.strategy === 'update-config';
     const auth: GoogleAuth = await createAuth();
+    // Credentials that cannot mint an accepted ID token stop the target before any API call.
+    if (this.target.auth === 'id-token') enforceProblems(credentialProblems(await credentialKind(auth), this.subject), this.ctx.log);
     try {
       this.functions = await createFunctionsClient(auth, this.target.apiEndpoint);
       this.ctx.log(`reading ${this.name}`);
@@ -98,7 +100,6 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     const audience = idTokenAudience(service?.uri || fn?.serviceConfig?.uri || url);
     const known: RunService | null = service ?? (fn ? { name: this.name, uri: fn.serviceConfig?.uri ?? null, urls: fn.url ? [fn.url] : [] } : null);
     problems.push(...audienceProblems(audience, known, checked));
-    if (this.target.auth === 'id-token') problems.push(...credentialProblems(await credentialKind(auth), this.subject));
     enforceProblems(problems, this.ctx.log);
 
     await this.caller.setUp(auth, url, audience);

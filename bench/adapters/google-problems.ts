@@ -1,7 +1,7 @@
 // Up-front, read-only checks of Google targets, from what prepare() read (the function, the Cloud
 // Run service, the credentials): each returns Problem findings with the fix, so `run` can stop a
 // target before its first change and a read-only plan can list the same findings.
-import { conditionState, shortRevision, type RunService } from './cloud-run-client.js';
+import { conditionState, type RunService } from './cloud-run-client.js';
 import type { GcfFunction } from './cloud-function-client.js';
 import { stateName } from './cloud-function-client.js';
 import { idTokenAudience } from './google-auth.js';
@@ -54,7 +54,7 @@ export function serviceProblems(service: RunService, t: CheckedTarget): Problem[
   if (!t.uptimeHeader) {
     problems.push(
       problemWarning(
-        `${t.subject}: cold samples will stay unverified: deploying revision ${shortRevision(service.latestReadyRevision) ?? ''}'s successors starts an instance that may serve the first request, so a new instance id proves nothing; have the service send its uptime in a header and set cold.instanceUptimeHeader`,
+        `${t.subject}: cold samples will stay unverified: Cloud Run starts an instance when it deploys a revision, and that instance may serve the first request, so a new instance id proves nothing; have the service send its uptime in milliseconds in a response header and set cold.instanceUptimeHeader`,
       ),
     );
   }

@@ -42,7 +42,7 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
           idleMs: t.cold?.idle !== undefined ? parseDuration(t.cold.idle) : 0,
           command: t.cold?.command,
           instanceHeader: t.cold?.instanceHeader?.toLowerCase(),
-          instanceUptimeHeader: t.cold?.instanceUptimeHeader?.toLowerCase(),
+          ...(t.cold?.instanceUptimeHeader ? { instanceUptimeHeader: t.cold.instanceUptimeHeader.toLowerCase() } : {}),
           waitTimeoutMs: t.cold?.waitTimeout !== undefined ? parseDuration(t.cold.waitTimeout) : DEFAULT_WAIT_TIMEOUT_MS,
           pollIntervalMs: t.cold?.pollInterval !== undefined ? parseDuration(t.cold.pollInterval) : 0,
         };
