@@ -98,6 +98,8 @@ test('a deployment has settled only when ready, not reconciling, and serving its
   const base: RunService = { terminalCondition: { state: 'CONDITION_SUCCEEDED' }, reconciling: false, latestReadyRevision: 'p/revisions/web-2', latestCreatedRevision: 'p/revisions/web-2' };
   assert.equal(deploymentProblem(base), null);
   assert.match(deploymentProblem({ ...base, reconciling: true }) ?? '', /reconciling/);
+  assert.match(deploymentProblem({ ...base, generation: '4', observedGeneration: '3' }) ?? '', /observed generation 3 of 4/);
+  assert.equal(deploymentProblem({ ...base, generation: '4', observedGeneration: '4' }), null);
   assert.match(deploymentProblem({ ...base, latestReadyRevision: 'p/revisions/web-1' }) ?? '', /web-1.*web-2/);
   assert.match(deploymentProblem({ ...base, terminalCondition: { state: 3, message: 'container failed' } }) ?? '', /failed: container failed/);
   assert.equal(deploymentProblem({ ...base, latestCreatedRevision: 'p/revisions/web-3', latestReadyRevision: 'p/revisions/web-1' }, 'web-1'), null, 'a named revision that serves again');

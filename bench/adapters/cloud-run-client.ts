@@ -72,6 +72,9 @@ export function deploymentProblem(service: RunService, expected?: string): strin
   if (state === 'CONDITION_FAILED') return `its Ready condition failed: ${service.terminalCondition?.message ?? 'no message'}`;
   if (service.reconciling) return 'it is still reconciling';
   if (state !== 'CONDITION_SUCCEEDED') return `its Ready condition is ${state}`;
+  // A settled service has observed its own generation (proto comment on `reconciling`).
+  const generation = String(service.generation ?? '');
+  if (generation && String(service.observedGeneration ?? '') !== generation) return `it has observed generation ${String(service.observedGeneration ?? 'none')} of ${generation}`;
   const ready = shortRevision(service.latestReadyRevision);
   if (expected) return ready === expected ? null : `its latest ready revision is ${ready ?? 'none'}, not ${expected}`;
   const created = shortRevision(service.latestCreatedRevision);
