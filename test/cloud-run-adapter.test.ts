@@ -1,14 +1,18 @@
 // The cloud-run adapter against the local emulator through the real @google-cloud/run client:
 // update-config deploys new revisions of the same image (nothing built), four samples all verified
 // cold by the instance's uptime, the template restored exactly (also from the journal alone after
-// a killed run); a target `url` with a path and a query still gets a token the service accepts
+// a killed run, and by `coldbench restore`); a target `url` with a path and a query still gets a token the service accepts
 // (audience: the origin), and the service's concurrency serves a burst from one instance.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileJournal, pendingChanges } from '../bench/journal.js';
 import { CloudRunAdapter, cloudRunJournal } from '../bench/adapters/cloud-run.js';
 import { COLD_START_ANNOTATION } from '../bench/adapters/cloud-run-revisions.js';
 import { verifyCold } from '../bench/phases/cold.js';
-import { cloudRunTarget, DEPLOYMENT_INSTANCE_IDLE, startCloudFunctionsForTest, testContext, TEST_REGION, type CloudFunctionsEmulator } from './helpers/servers.js';
+import { cloudRunTarget, DEPLOYMENT_INSTANCE_IDLE, runColdbench, startCloudFunctionsForTest, testContext, TEST_REGION, type CloudFunctionsEmulator } from './helpers/servers.js';
 
 let emulator: CloudFunctionsEmulator;
 const adapters: CloudRunAdapter[] = [];
@@ -87,6 +91,25 @@ test('a killed run is undone from its journal entry alone', async () => {
   await cloudRunJournal.restore(entry); // nothing left to undo: no update
   assert.equal(emulator.serviceUpdates('web').length, updates);
   await assert.rejects(cloudRunJournal.restore({ ...entry, undo: { annotation: 7 } }), /undo\.annotation/);
+});
+
+test('coldbench restore <dir> puts the template back from the journal file of a killed run', async () => {
+  const original = emulator.templateOf('web');
+  const out = mkdtempSync(path.join(tmpdir(), 'coldbench-run-restore-'));
+  try {
+    const adapter = new CloudRunAdapter(cloudRunTarget(emulator, 'web'), { ...testContext(), journal: fileJournal(out) });
+    await adapter.prepare();
+    await adapter.forceCold(0);
+    await adapter.close();
+    // Killed here: no restore(); the journal file holds the change.
+    assert.equal(pendingChanges(out).length, 1);
+    const cli = await runColdbench(['restore', out], { env: emulator.env });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(emulator.templateOf('web'), original);
+    assert.deepEqual(pendingChanges(out), []);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test('a url with a path and a query gets a token for the origin, which the service accepts', async () => {
