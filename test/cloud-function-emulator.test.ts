@@ -25,12 +25,13 @@ before(async () => {
   emulator = await startCloudFunctionsForTest({
     functions: [
       { name: 'hello', region: TEST_REGION, idle: '30s', deployDelay: '100ms', buildDelay: '400ms', environment: { GREETING: 'hi' } },
-      { name: 'short-idle', region: TEST_REGION, idle: '300ms', deployDelay: '100ms', deploymentInstanceIdle: '2s' },
+      { name: 'short-idle', region: TEST_REGION, idle: '300ms', deployDelay: '100ms', deploymentInstanceIdle: '5s' },
       { name: 'public', region: TEST_REGION, allowUnauthenticated: true, availableMemory: '1Gi' },
     ],
     services: [
       { name: 'web', region: TEST_REGION, idle: '30s', deployDelay: '50ms', customAudiences: ['https://api.example.com'] },
       { name: 'one', region: TEST_REGION, idle: '30s', maxInstanceCount: 1, maxInstanceRequestConcurrency: 1, environment: { LATENCY_MS: '300' } },
+      { name: 'single', region: TEST_REGION, idle: '30s', allowUnauthenticated: true, maxInstanceRequestConcurrency: 1, environment: { LATENCY_MS: '300' } },
     ],
   });
   const auth = await createAuth();
@@ -193,9 +194,8 @@ test('instances are real processes: reaped after idle; a deployment starts one t
   await waitFor(() => !processAlive(pidOfInstance(second.instance)), 'the old revision instance to stop', 10_000, 50);
 });
 
-test('concurrency: one request at a time per function instance; at maxInstanceCount requests wait for a free one', async () => {
-  const url = emulator.functionUrl('public');
-  const pair = await Promise.all([call(url), call(url)]);
+test('concurrency: one request at a time per instance at concurrency 1; at maxInstanceCount requests wait for a free one', async () => {
+  const pair = await Promise.all([call(emulator.serviceUrl('single')), call(emulator.serviceUrl('single'))]);
   assert.equal(new Set(pair.map((r) => r.instance)).size, 2, 'concurrency 1: two instances for two concurrent requests');
   const one = emulator.serviceUrl('one');
   const token = await idToken(one);
