@@ -23,6 +23,9 @@ export function estimateCost(target: TargetResult, pricing: Record<string, numbe
       return { ...base, ...lambdaCost(target, factsOf(target.platform, 'lambda'), prices) };
     case 'cloud-function':
       return { ...base, ...cloudFunctionCost(target, factsOf(target.platform, 'cloud-function'), prices) };
+    case 'cloud-run':
+      // A v2 function is a Cloud Run service: request-based billing has the same shape and rates.
+      return { ...base, ...cloudFunctionCost(target, factsOf(target.platform, 'cloud-run'), prices) };
     case 'knative':
     case 'kubernetes':
       return { ...base, ...nodeCost(target, prices, pricing) };
@@ -77,7 +80,7 @@ function lambdaCost(target: TargetResult, facts: Partial<LambdaFacts>, prices: P
 /** Google's default memory for a function when the facts say nothing: 256 MiB. */
 const DEFAULT_FUNCTION_MEMORY_BYTES = 256 * 2 ** 20;
 
-function cloudFunctionCost(target: TargetResult, facts: Partial<CloudFunctionFacts>, prices: PriceTable): Priced {
+function cloudFunctionCost(target: TargetResult, facts: Partial<Pick<CloudFunctionFacts, 'availableMemory' | 'availableCpu'>>, prices: PriceTable): Priced {
   const basis: string[] = [];
   const reportedMemory = memoryBytes(facts.availableMemory);
   const memory = reportedMemory ?? DEFAULT_FUNCTION_MEMORY_BYTES;

@@ -1,5 +1,5 @@
-// Ctrl-C (SIGINT to the real CLI) while a Cloud Functions update operation is pending: the target
-// ends `partial` (interrupted, not failed), its variables are restored, exit 130; a second SIGINT
+// Ctrl-C (SIGINT to the real CLI) while a Cloud Run operation on a function's service is pending:
+// the target ends `partial` (interrupted, not failed), its template is restored, exit 130; a second SIGINT
 // while the runner is already restoring does not restore a second time. The emulator runs in this
 // process and holds the operations, so "pending" and "restoring" are states the test waits for,
 // read from the emulator and from the CLI's own lines, never guessed with a sleep.
@@ -43,16 +43,16 @@ function targetFile(name: string): { file: string; out: string } {
   return { file, out: path.join(dir, `out-${name}`) };
 }
 
-/** Update requests that put the original variables back, and whether each started an operation. */
-function restoringRequests(original: Record<string, string>, since: number) {
-  return emulator.updateRequests('hello').slice(since).filter((u) => JSON.stringify(u.environmentVariables) === JSON.stringify(original));
+/** Cloud Run updates that put the original template back (they name its revision again). */
+function restoringRequests(original: Record<string, unknown>, since: number) {
+  return emulator.serviceUpdates('hello').slice(since).filter((u) => u.revision === original.revision);
 }
 
 /** Start a run, wait until its first update operation is pending (held by the emulator), interrupt
  *  it, and wait until it is restoring (its restoring update refused: the operation still runs). */
 async function interruptWhilePending(name: string) {
-  const original = emulator.environmentOf('hello');
-  const since = emulator.updateRequests('hello').length;
+  const original = emulator.templateOf('hello');
+  const since = emulator.serviceUpdates('hello').length;
   const release = emulator.holdOperations('hello');
   const { file, out } = targetFile(name);
   const run = spawnColdbench(['run', file, '--out', out], { env: emulator.env });
@@ -62,17 +62,17 @@ async function interruptWhilePending(name: string) {
   await waitFor(() => emulator.pendingOperation('hello') !== null, 'the update operation to be pending');
   run.child.kill('SIGINT');
   await waitFor(() => /SIGINT: stopping/.test(stderr), 'the CLI to acknowledge the interrupt');
-  await waitFor(() => restoringRequests(original, since).some((u) => u.outcome === 'conflict'), 'the restoring update to meet the pending operation');
+  await waitFor(() => restoringRequests(original, since).some((u) => u.outcome === 'busy'), 'the restoring update to meet the pending operation');
   return { run, out, original, since, release, stderr: () => stderr };
 }
 
-test('SIGINT while the update operation is pending: partial (not failed), variables restored, exit 130', async () => {
+test('SIGINT while the deployment operation is pending: partial (not failed), template restored, exit 130', async () => {
   const { run, out, original, since, release } = await interruptWhilePending('once');
   release();
   const result = await run.done;
   assert.equal(result.code, 130, result.stderr);
-  assert.deepEqual(emulator.environmentOf('hello'), original, 'the variables are exactly as before');
-  assert.equal(restoringRequests(original, since).filter((u) => u.outcome === 'started').length, 1, 'restored once');
+  assert.deepEqual(emulator.templateOf('hello'), original, 'the template is exactly as before');
+  assert.equal(restoringRequests(original, since).filter((u) => u.outcome !== 'busy').length, 1, 'restored once');
   assert.deepEqual(pendingChanges(out), [], 'the journal marks the change restored');
   const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as RunResults;
   assert.equal(results.run.partial, true);
@@ -88,8 +88,8 @@ test('a second SIGINT while the runner is already restoring restores exactly onc
   release();
   const result = await run.done;
   assert.equal(result.code, 130, result.stderr);
-  assert.deepEqual(emulator.environmentOf('hello'), original, 'the variables are exactly as before');
-  const restoring = restoringRequests(original, since).filter((u) => u.outcome === 'started');
+  assert.deepEqual(emulator.templateOf('hello'), original, 'the template is exactly as before');
+  const restoring = restoringRequests(original, since).filter((u) => u.outcome !== 'busy');
   assert.equal(restoring.length, 1, `one restoring update operation, not ${restoring.length}`);
   assert.deepEqual(pendingChanges(out), [], 'the journal marks the change restored');
 });

@@ -18,6 +18,16 @@ test('the platform word wins; else an unseen instance is cold; else unknown', ()
   assert.equal(verifyCold(ok({ instance: null }), seen, true), null, 'header configured but missing');
   assert.equal(verifyCold(ok({ instance: 'b' }), seen, false), null, 'no instanceHeader configured');
   assert.equal(verifyCold(ok({ error: 'http5xx', instance: 'b' }), seen, true), null, 'a failed call says nothing');
+  assert.equal(verifyCold(ok({ platformCold: null, instance: 'b' }), seen, true), null, 'the platform says nothing can tell: unverified even when new');
+});
+
+test("an instance's uptime decides before its id: cold only if it started after the request was sent", () => {
+  const seen = new Set(['a']);
+  const latencyUs = 400_000;
+  assert.equal(verifyCold(ok({ latencyUs, instanceUptimeUs: 250_000, instance: 'b' }), seen, true), true, 'up 250 ms after a 400 ms request');
+  assert.equal(verifyCold(ok({ latencyUs, instanceUptimeUs: 5_000_000, instance: 'b' }), seen, true), false, 'new id, but up before the request');
+  assert.equal(verifyCold(ok({ latencyUs, instanceUptimeUs: 250_000, instance: 'a' }), seen, false), true, 'no instance header needed');
+  assert.equal(verifyCold(ok({ latencyUs, instanceUptimeUs: null, instance: 'b' }), seen, true), true, 'no uptime in the answer: the id decides');
 });
 
 test('against a real scale-to-zero service: idle waits give verified cold starts, none gives warm ones', async () => {

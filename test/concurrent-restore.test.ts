@@ -61,17 +61,17 @@ test('lambda: two concurrent restore() calls write the original environment once
 });
 
 test('cloud-function: two concurrent restore() calls start one restoring operation', async () => {
-  const original = gcf.environmentOf('hello');
+  const original = gcf.templateOf('hello');
   const ctx = testContext();
   const adapter = new CloudFunctionAdapter(cloudFunctionTarget(gcf, { cold: { samples: 1, strategy: 'update-config', waitTimeout: '20s', pollInterval: '25ms' } }), ctx);
   try {
     await adapter.prepare();
     await adapter.forceCold(0);
-    const before = gcf.updateRequests('hello').length;
+    const before = gcf.serviceUpdates('hello').length;
     await Promise.all([adapter.restore(), adapter.restore()]);
-    const started = gcf.updateRequests('hello').slice(before).filter((u) => u.outcome === 'started');
-    assert.deepEqual(started.map((u) => u.environmentVariables), [original], 'one operation, back to the original variables');
-    assert.deepEqual(gcf.environmentOf('hello'), original);
+    const restoring = gcf.serviceUpdates('hello').slice(before);
+    assert.deepEqual(restoring.map((u) => u.revision), [original.revision], 'one update, back to the original template');
+    assert.deepEqual(gcf.templateOf('hello'), original);
     assert.equal(ctx.restored.length, 1);
   } finally {
     await adapter.close();

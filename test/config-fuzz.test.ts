@@ -28,7 +28,7 @@ function check(text: string, env: Record<string, string> = {}): 'ok' | 'refused'
 const KEYS = ['name', 'kind', 'url', 'region', 'method', 'headers', 'body', 'timeout', 'cold', 'warm', 'thresholds', 'pricing',
   'function', 'qualifier', 'endpoint', 'payload', 'project', 'service', 'namespace', 'deployment', 'context', 'host', 'auth',
   'samples', 'strategy', 'idle', 'command', 'instanceHeader', 'duration', 'requests', 'connections', 'rate', '__proto__', 'constructor', 'toString', '<<'];
-const KINDS = ['http', 'lambda', 'cloud-function', 'knative', 'kubernetes', 'HTTP', ''];
+const KINDS = ['http', 'lambda', 'cloud-function', 'cloud-run', 'knative', 'kubernetes', 'HTTP', ''];
 const scalar = fc.oneof(
   fc.constantFrom(...KINDS, 'http://127.0.0.1:1/', 'https://x.invalid/a?b=c', 'not a url', '5s', '-5s', '0ms', '1.5m', '${X}', '${UNSET}', '$', 'update-config', 'none', 'idle', 'command', 'scale-to-zero'),
   fc.string({ maxLength: 12 }),

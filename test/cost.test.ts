@@ -54,6 +54,15 @@ test('cloud functions: vCPU-seconds + GiB-seconds in 100 ms increments + invocat
   assert.equal(memoryBytes('lots'), null);
 });
 
+test('cloud run: the Cloud Functions (2nd gen) request-based model over the container limits', () => {
+  const platform = { kind: 'cloud-run' as const, availableMemory: '512Mi', availableCpu: '1' };
+  const run = estimateCost(fixtureTarget({ name: 'run', kind: 'cloud-run', cold: [1_230_000], warm: [40_000, 60_000], platform }));
+  const gcf = estimateCost(fixtureTarget({ name: 'gcf', kind: 'cloud-function', cold: [1_230_000], warm: [40_000, 60_000], platform: { ...platform, kind: 'cloud-function' } }));
+  assert.equal(run.model, 'cloud-function');
+  assert.equal(run.per1MRequests, gcf.per1MRequests);
+  assert.equal(run.perColdStart, gcf.perColdStart);
+});
+
 test('knative and kubernetes: node price per hour over the measured throughput', () => {
   // 2000 requests in 10 s = 200 req/s.
   const target = fixtureTarget({ name: 'k', kind: 'kubernetes', cold: [2_000_000], warm: Array<number>(2000).fill(5_000), warmDurationUs: 10_000_000 });

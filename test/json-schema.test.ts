@@ -10,7 +10,7 @@ test('targets/schema.json is generated from the current zod schema (run `npm run
 test('the published schema knows every kind and refuses unknown keys', () => {
   const schema = JSON.parse(renderJsonSchema()) as { properties: { targets: { items: { oneOf?: unknown[]; anyOf?: unknown[] } } }; additionalProperties: boolean };
   const variants = (schema.properties.targets.items.oneOf ?? schema.properties.targets.items.anyOf ?? []) as Array<{ properties: { kind: { const: string } }; additionalProperties: boolean }>;
-  assert.deepEqual(variants.map((v) => v.properties.kind.const).sort(), ['cloud-function', 'http', 'knative', 'kubernetes', 'lambda']);
+  assert.deepEqual(variants.map((v) => v.properties.kind.const).sort(), ['cloud-function', 'cloud-run', 'http', 'knative', 'kubernetes', 'lambda']);
   assert.ok(variants.every((v) => v.additionalProperties === false));
   assert.equal(schema.additionalProperties, false);
 });

@@ -15,6 +15,7 @@ const MINIMAL: Record<TargetKind, Record<string, unknown>> = {
   http: { url: 'http://127.0.0.1:1/' },
   lambda: { function: 'hello', region: 'us-east-1' },
   'cloud-function': { project: 'p', region: 'r', function: 'f' },
+  'cloud-run': { project: 'p', region: 'r', service: 's' },
   knative: { service: 's' },
   kubernetes: { url: 'http://127.0.0.1:1/', deployment: 'd' },
 };

@@ -47,7 +47,7 @@ test('every wrong field is named, one line each; an unknown kind or status is re
   const lines = report.stderr.trim().split('\n');
   assert.ok(lines.every((l) => l.startsWith(`coldbench: ${file}: `)), report.stderr);
   assert.ok(lines.some((l) => l.endsWith('run.startedAt: expected a string, got nothing')), report.stderr);
-  assert.ok(lines.some((l) => /targets\[0\]\.kind: expected one of http, lambda, cloud-function, knative, kubernetes, got "mainframe"$/.test(l)), report.stderr);
+  assert.ok(lines.some((l) => /targets\[0\]\.kind: expected one of http, lambda, cloud-function, cloud-run, knative, kubernetes, got "mainframe"$/.test(l)), report.stderr);
   assert.ok(lines.some((l) => /targets\[0\]\.status: expected "ok" or "failed" or "partial", got "fine"$/.test(l)), report.stderr);
 });
 

@@ -68,10 +68,10 @@ test('coldbench --help runs the compiled JavaScript: usage, exit 0, no tsx or es
   assert.deepEqual(probe.modules.filter((m) => HEAVY.test(m)), []);
 });
 
-test('coldbench validate targets/local.yaml (all five kinds) loads no cloud SDK, Kubernetes client, load generator, HTTP client or exporter', async () => {
+test('coldbench validate targets/local.yaml (all six kinds) loads no cloud SDK, Kubernetes client, load generator, HTTP client or exporter', async () => {
   const { cli, probe } = await probed(['validate', 'targets/local.yaml']);
   assert.equal(cli.code, 0, cli.stderr);
-  assert.match(cli.stdout, /valid \(8 targets: http, lambda, cloud-function, knative, kubernetes\)/);
+  assert.match(cli.stdout, /valid \(9 targets: http, lambda, cloud-function, cloud-run, knative, kubernetes\)/);
   assert.deepEqual(probe.modules.filter((m) => HEAVY.test(m)), []);
   assert.deepEqual(probe.modules.filter((m) => LOADER.test(m)), []);
   assert.deepEqual(probe.children, []);

@@ -52,7 +52,7 @@ test('deepMerge merges mappings and replaces lists and scalars', () => {
 
 test('an unknown kind names the field, the line and the kinds there are', () => {
   const lines = problemsOf('targets:\n  - name: a\n    kind: lamda\n    function: f\n');
-  assert.deepEqual(lines, ['targets.yaml:3: targets[0].kind: unknown kind "lamda"; expected one of http, lambda, cloud-function, knative, kubernetes']);
+  assert.deepEqual(lines, ['targets.yaml:3: targets[0].kind: unknown kind "lamda"; expected one of http, lambda, cloud-function, cloud-run, knative, kubernetes']);
 });
 
 test('every problem is reported at once, each with its path and line', () => {
@@ -106,8 +106,8 @@ test('rate and connections together are refused (two load models)', () => {
 test('the example target files validate (the cloud example with its ${API_TOKEN} set)', async () => {
   const { loadTargetFile } = await import('../bench/config/load.js');
   const cloud = loadTargetFile('targets/example-cloud.yaml', { API_TOKEN: 'token-for-the-test' });
-  assert.deepEqual(cloud.targets.map((t) => t.kind), ['http', 'lambda', 'cloud-function', 'knative', 'kubernetes']);
-  const rated = cloud.targets[4]!;
+  assert.deepEqual(cloud.targets.map((t) => t.kind), ['http', 'lambda', 'cloud-function', 'cloud-run', 'knative', 'kubernetes']);
+  const rated = cloud.targets[5]!;
   assert.equal(rated.warm?.rate, 200);
   assert.equal(rated.warm?.connections, 4, 'a target with rate does not inherit the default connections');
   const local = loadTargetFile('targets/local.yaml', {});

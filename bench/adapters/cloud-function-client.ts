@@ -1,98 +1,51 @@
-// The Google side of the cloud-function adapter: the v2 FunctionServiceClient over Application
-// Default Credentials, environment-variable updates with a bounded wait for the long-running
-// operation, and the platform's two error forms (HTTP status from the REST transport, gRPC code
-// from gRPC / operation errors) and two enum forms ('ACTIVE' and 1).
+// The Cloud Functions v2 API side of the cloud-function adapter: the FunctionServiceClient over
+// Application Default Credentials, its two enum forms ('ACTIVE' and 1), and environment updates
+// through the Functions API, which are only used to undo a change journalled by an older coldbench
+// (every such update runs a Cloud Build; cold starts now go through the Cloud Run API).
 // The SDK is imported lazily: it costs hundreds of milliseconds and only cloud-function targets need it.
 import type { protos, v2 } from '@google-cloud/functions';
 import type { GoogleAuth } from 'google-auth-library';
 import type { LROperation } from 'google-gax';
 import { GCF_POLL_MS, MAX_POLL_INTERVAL_MS } from '../control/defaults.js';
 import { pollUntil, type WaitOptions } from '../control/poll.js';
-import { Interrupted, TargetFailure } from '../errors.js';
-import { fieldOf } from '../fields.js';
+import type { Interrupted } from '../errors.js';
+import { TargetFailure } from '../errors.js';
+import { googleFailure, isConflict } from './google-errors.js';
 
 export type GcfFunction = protos.google.cloud.functions.v2.IFunction;
 export type FunctionServiceClient = v2.FunctionServiceClient;
 
 export const ENV_MASK = 'service_config.environment_variables';
 
-/** Lazily loaded SDK modules. */
-export async function loadGoogle() {
-  const [functions, authLibrary] = await Promise.all([import('@google-cloud/functions'), import('google-auth-library')]);
-  return { v2: functions.v2, GoogleAuth: authLibrary.GoogleAuth };
-}
-
-/** Application Default Credentials (env key file, gcloud ADC file, or the metadata server). */
-export async function createAuth(): Promise<GoogleAuth> {
-  const { GoogleAuth: Auth } = await loadGoogle();
-  return new Auth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
-}
+export { createAuth } from './google-auth.js';
 
 /**
- * A v2 client. `apiEndpoint` `http://host:port` selects the REST transport over plain HTTP (the
- * local emulator); `https://host[:port]` another endpoint over the default transport.
+ * Client options for an `apiEndpoint`: `http://host:port` selects the REST transport over plain
+ * HTTP (the local emulator, which serves both Google APIs on one port); `https://host[:port]`
+ * another endpoint over the default transport. Both Google clients take the same options.
  */
-export async function createFunctionsClient(auth: GoogleAuth, apiEndpoint?: string): Promise<FunctionServiceClient> {
-  const { v2: api } = await loadGoogle();
-  if (!apiEndpoint) return new api.FunctionServiceClient({ auth });
+export function googleClientOptions(auth: GoogleAuth, apiEndpoint?: string) {
+  if (!apiEndpoint) return { auth };
   const url = new URL(apiEndpoint);
-  if (url.protocol === 'http:') {
-    return new api.FunctionServiceClient({ auth, fallback: true, apiEndpoint: url.hostname, port: Number(url.port || 80), protocol: 'http' });
-  }
-  return new api.FunctionServiceClient({ auth, apiEndpoint: url.hostname, port: Number(url.port || 443) });
+  if (url.protocol === 'http:') return { auth, fallback: true, apiEndpoint: url.hostname, port: Number(url.port || 80), protocol: 'http' };
+  return { auth, apiEndpoint: url.hostname, port: Number(url.port || 443) };
+}
+
+/** A v2 Functions client (the SDK is loaded on first use). */
+export async function createFunctionsClient(auth: GoogleAuth, apiEndpoint?: string): Promise<FunctionServiceClient> {
+  const { v2: api } = await import('@google-cloud/functions');
+  return new api.FunctionServiceClient(googleClientOptions(auth, apiEndpoint));
 }
 
 export function functionName(project: string, region: string, fn: string): string {
   return `projects/${project}/locations/${region}/functions/${fn}`;
 }
 
-function codeOf(err: unknown): { http?: number; grpc?: number } {
-  const out: { http?: number; grpc?: number } = {};
-  const http = Number(fieldOf(fieldOf(err, 'response'), 'status') ?? fieldOf(err, 'status'));
-  if (Number.isInteger(http) && http >= 100) out.http = http;
-  const code = Number(fieldOf(err, 'code'));
-  if (Number.isInteger(code)) {
-    if (code >= 100) out.http ??= code; // GaxiosError: code is the HTTP status
-    else out.grpc = code; // GoogleError: code is the gRPC status
-  }
-  return out;
-}
-
-export const isNotFound = (err: unknown) => {
-  const c = codeOf(err);
-  return c.http === 404 || c.grpc === 5;
-};
-/** Another operation on the function is in progress. */
-export const isConflict = (err: unknown) => {
-  const c = codeOf(err);
-  return c.http === 409 || c.grpc === 10 || c.grpc === 6;
-};
-const isUnauthenticated = (err: unknown) => {
-  const c = codeOf(err);
-  return c.http === 401 || c.http === 403 || c.grpc === 16 || c.grpc === 7;
-};
-
-/** The platform's own reason, one line (a REST error's message is the JSON error body). */
-export function reasonOf(err: unknown): string {
-  const raw = err instanceof Error ? err.message : String(err);
-  try {
-    const message: unknown = fieldOf(fieldOf(JSON.parse(raw), 'error'), 'message');
-    if (typeof message === 'string' && message) return message;
-  } catch {
-    // not JSON
-  }
-  const details = fieldOf(err, 'details');
-  const text = typeof details === 'string' && details && !raw.includes(details) ? `${raw}: ${details}` : raw;
-  return text.split('\n')[0] ?? text;
-}
+export { isConflict, isNotFound, reasonOf } from './google-errors.js';
 
 /** One sentence naming the target and the platform's reason (an interrupt stays an interrupt). */
 export function controlPlaneFailure(target: string, what: string, err: unknown): TargetFailure | Interrupted {
-  if (err instanceof TargetFailure || err instanceof Interrupted) return err;
-  let hint = '';
-  if (isNotFound(err)) hint = ' (not found: check project, region and function)';
-  else if (isUnauthenticated(err)) hint = ' (check the Application Default Credentials and their permissions)';
-  return new TargetFailure(`cloud-function target ${target}: ${what} failed${hint}: ${reasonOf(err)}`);
+  return googleFailure('cloud-function', target, what, err);
 }
 
 /** 'ACTIVE' (JSON / getFunction) or 1 (protobuf-decoded operation result). */

@@ -1,14 +1,20 @@
-// The journal record of update-config on Cloud Functions and its undo after a killed run. The
-// journal keeps no variable values (they may be secrets): only our key, its original value if it
-// had one, and a digest of the original map to check an undo is exact.
+// The journal records of update-config on Cloud Functions and their undo after a killed run:
+// - a revision change of the function's Cloud Run service (cloud-run-revisions.ts), what this
+//   coldbench writes;
+// - an environment change through the Functions API, what coldbench wrote before it forced
+//   revisions through the Cloud Run API (undone the same way: an update that builds).
+// Neither keeps a value (they may be secrets): our key, its original value, and a digest.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_WAIT_TIMEOUT_MS } from '../control/defaults.js';
 import { journalUndo } from '../control/journal-undo.js';
 import { TargetFailure } from '../errors.js';
 import { controlPlaneFailure, createAuth, createFunctionsClient, updateEnvironment } from './cloud-function-client.js';
+import { createServicesClient } from './cloud-run-client.js';
+import { restoreRevisionChange, revisionChangeSchema } from './cloud-run-revisions.js';
 
-export const cloudFunctionChangeSchema = z.object({
+/** The environment change an older coldbench journalled. */
+export const environmentChangeSchema = z.object({
   undo: z.object({ nonceKey: z.string().min(1), originalNonceValue: z.string().nullable().default(null), originalDigest: z.string() }),
   location: z.object({
     apiEndpoint: z.string().nullable().optional(),
@@ -19,8 +25,9 @@ export const cloudFunctionChangeSchema = z.object({
     name: z.string().min(1),
   }),
 });
-export type EnvUndo = z.infer<typeof cloudFunctionChangeSchema>['undo'];
-export type CloudFunctionLocation = z.infer<typeof cloudFunctionChangeSchema>['location'];
+export type EnvUndo = z.infer<typeof environmentChangeSchema>['undo'];
+
+const cloudFunctionChangeSchema = z.union([revisionChangeSchema, environmentChangeSchema]);
 
 export function environmentDigest(env: Record<string, string>): string {
   const canonical = JSON.stringify(Object.keys(env).sort().map((k) => [k, env[k]]));
@@ -39,10 +46,21 @@ export function withoutNonce(current: Record<string, string>, undo: EnvUndo): Re
   return env;
 }
 
-/** Remove our nonce variable from the function's current variables (which gives back the original
- *  map unless someone else changed it since). */
-export const cloudFunctionJournal = journalUndo(cloudFunctionChangeSchema, async ({ undo, location }, entry) => {
+/** Undo a revision change, or remove the nonce variable of an older run's environment change from
+ *  the function's current variables (which gives back the original map unless someone else changed
+ *  it since). */
+export const cloudFunctionJournal = journalUndo(cloudFunctionChangeSchema, async (record, entry) => {
   const auth = await createAuth();
+  const revision = revisionChangeSchema.safeParse(record);
+  if (revision.success) {
+    const services = await createServicesClient(auth, revision.data.location.apiEndpoint ?? undefined);
+    try {
+      return await restoreRevisionChange('cloud-function', entry.target, services, revision.data);
+    } finally {
+      await services.close().catch(() => undefined);
+    }
+  }
+  const { undo, location } = environmentChangeSchema.parse(record);
   const client = await createFunctionsClient(auth, location.apiEndpoint ?? undefined);
   try {
     const [fn] = await client.getFunction({ name: location.name });

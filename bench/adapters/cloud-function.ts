@@ -1,48 +1,33 @@
-// kind: cloud-function: Google Cloud Functions (2nd gen) through the v2 API.
-// - prepare: read the function (URL, configuration, original environment variables) and fetch an
-//   ID token for the function URL, all before any timing.
-// - update-config: add a nonce variable (keeping the others), wait for the operation, check the
-//   function is ACTIVE on a new revision; the next request on a fresh connection is the cold
-//   sample. The original variables are written back by restore() (also after errors / Ctrl-C).
-// - Cold verification is the phase's job, through `cold.instanceHeader` (Google has no per-response
-//   cold flag). Warm load is plain HTTP with the Authorization header, refreshed before expiry.
-import { randomBytes } from 'node:crypto';
-import type { GoogleAuth, IdTokenClient } from 'google-auth-library';
+// kind: cloud-function: Google Cloud Functions (2nd gen), read through the Functions v2 API. A v2
+// function runs as a Cloud Run service (serviceConfig.service), and that is where cold starts are
+// forced: a Functions-API update would run a Cloud Build every time (minutes per sample, an image
+// per sample, and another build to restore), so update-config deploys a new revision of the
+// service through the Cloud Run Admin API instead (cloud-run-revisions.ts): same image, no build.
+// - prepare: read the function (URL, state, trigger) and, for update-config, its service; check
+//   everything up front (google-problems.ts); fetch an ID token for the service URL's origin.
+// - Cold verification: after a new revision only the instance's uptime proves a cold start
+//   (google-http.ts). Warm load is plain HTTP with the Authorization header, refreshed before expiry.
+import type { GoogleAuth } from 'google-auth-library';
 import type { CloudFunctionTarget } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
 import { DEFAULT_WAIT_TIMEOUT_MS } from '../control/defaults.js';
 import { JournaledChange } from '../control/journaled-change.js';
 import { TargetFailure } from '../errors.js';
-import { timedRequest } from '../http/timed-request.js';
 import type { CloudFunctionFacts } from '../results/platform-facts.js';
 import { bytesToMegabytes, defaultCpuFor, memoryBytes, parseQuantity } from '../quantity.js';
-import {
-  controlPlaneFailure,
-  createAuth,
-  createFunctionsClient,
-  functionName,
-  isActive,
-  reasonOf,
-  stateName,
-  updateEnvironment,
-  type FunctionServiceClient,
-  type GcfFunction,
-} from './cloud-function-client.js';
-import { cloudFunctionJournal, environmentDigest, sameEnvironment, type CloudFunctionLocation, type EnvUndo } from './cloud-function-journal.js';
-import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
+import { createAuth, createFunctionsClient, functionName, stateName, type FunctionServiceClient, type GcfFunction } from './cloud-function-client.js';
+import { cloudFunctionJournal } from './cloud-function-journal.js';
+import { createServicesClient, type RunService, type ServicesClient } from './cloud-run-client.js';
+import { RevisionChanger, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
+import { credentialKind, credentialProblems, idTokenAudience } from './google-auth.js';
+import { googleFailure, reasonOf } from './google-errors.js';
+import { GoogleCaller } from './google-http.js';
+import { audienceProblems, functionProblems, serviceProblems, type CheckedTarget } from './google-problems.js';
+import { enforceProblems, type Problem } from './problems.js';
+import { forceColdCommon, idleWait } from './strategies.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation } from './types.js';
 
-export { environmentDigest, withoutNonce, type EnvUndo } from './cloud-function-journal.js';
-
-/** The variable whose new value forces a new revision. Only this key is ever added. */
-export const NONCE_VARIABLE = 'COLDBENCH_COLD_START';
-
-/**
- * Fetch a new ID token once the cached one has less than this left. Longer than the warm engines'
- * header-refresh interval (10 min), so a token never expires between two refreshes; Google's
- * last an hour. (google-auth-library's default margin is 5 min.)
- */
-const ID_TOKEN_REFRESH_MARGIN_MS = 15 * 60_000;
+export { COLD_START_ANNOTATION } from './cloud-run-revisions.js';
 
 /** '256M' -> 256, '1Gi' -> 1073.742 (megabytes, as Google prices memory). */
 export function memoryMegabytes(value: string | null | undefined): number | null {
@@ -53,184 +38,116 @@ export function memoryMegabytes(value: string | null | undefined): number | null
 export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
   readonly kind = 'cloud-function';
   private readonly name: string;
-  private auth: GoogleAuth | null = null;
-  private client: FunctionServiceClient | null = null;
-  private idTokens: IdTokenClient | null = null;
-  private url = '';
+  private readonly subject: string;
+  private functions: FunctionServiceClient | null = null;
+  private services: ServicesClient | null = null;
   private fn: GcfFunction | null = null;
-  private original: Record<string, string> | null = null;
-  private revision: string | null = null;
-  private authorization: string | null = null;
-  private readonly change: JournaledChange<EnvUndo, CloudFunctionLocation>;
-  private readonly nonceBase = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  private changer: RevisionChanger | null = null;
+  private readonly caller: GoogleCaller;
+  private readonly change: JournaledChange<RevisionUndo, RevisionLocation>;
 
   constructor(
     private readonly target: CloudFunctionTarget,
     private readonly ctx: AdapterContext,
   ) {
     this.name = functionName(target.project, target.region, target.function);
+    this.subject = `cloud-function target ${target.name}`;
     this.change = new JournaledChange(ctx.journal);
+    this.caller = new GoogleCaller({ ...target, kind: 'cloud-function' }, ctx);
   }
 
   private get strategy() {
     return this.target.cold?.strategy ?? 'none';
   }
 
-  private get waitTimeoutMs(): number {
-    return this.target.cold?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  private wait() {
+    return { timeoutMs: this.target.cold?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0, signal: this.ctx.signal, log: this.ctx.log };
   }
 
   async prepare(): Promise<void> {
-    const needsApi = this.strategy === 'update-config' || !this.target.url;
+    const updates = this.strategy === 'update-config';
+    const auth: GoogleAuth = await createAuth();
+    // Credentials that cannot mint an accepted ID token stop the target before any API call.
+    if (this.target.auth === 'id-token') enforceProblems(credentialProblems(await credentialKind(auth), this.subject), this.ctx.log);
     try {
-      this.auth = await createAuth();
-      this.client = await createFunctionsClient(this.auth, this.target.apiEndpoint);
+      this.functions = await createFunctionsClient(auth, this.target.apiEndpoint);
       this.ctx.log(`reading ${this.name}`);
-      const [fn] = await this.client.getFunction({ name: this.name });
-      this.fn = fn;
+      [this.fn] = await this.functions.getFunction({ name: this.name });
     } catch (err) {
-      if (needsApi) throw controlPlaneFailure(this.target.name, `reading function ${this.name}`, err);
+      if (updates || !this.target.url) throw googleFailure('cloud-function', this.target.name, `reading function ${this.name}`, err);
       // A given URL and no config changes: the benchmark can run without API access.
       this.ctx.log(`cannot read ${this.name} (${reasonOf(err)}); going on with the given url`);
     }
     const fn = this.fn;
-    this.url = this.target.url ?? fn?.serviceConfig?.uri ?? fn?.url ?? '';
-    if (!this.url) throw new TargetFailure(`cloud-function target ${this.target.name}: function ${this.name} has no serviceConfig.uri (is it an HTTP function?); set url`);
-    if (fn) {
-      this.revision = fn.serviceConfig?.revision ?? null;
-      this.original = { ...(fn.serviceConfig?.environmentVariables ?? {}) };
-      if (this.strategy === 'update-config' && !isActive(fn.state)) {
-        throw new TargetFailure(`cloud-function target ${this.target.name}: function ${this.name} is ${stateName(fn.state)}, not ACTIVE; fix or redeploy it first`);
-      }
-    }
-    if (this.target.auth === 'id-token') {
+    const checked: CheckedTarget = { subject: this.subject, strategy: this.strategy, auth: this.target.auth, uptimeHeader: this.target.cold?.instanceUptimeHeader !== undefined };
+    const problems: Problem[] = fn ? functionProblems(fn, { ...checked, url: this.target.url }) : [];
+    enforceProblems(problems.filter((p) => p.severity === 'error'), this.ctx.log);
+
+    let service: RunService | null = null;
+    const serviceName = fn?.serviceConfig?.service ?? '';
+    if (updates) {
       try {
-        this.auth ??= await createAuth();
-        this.idTokens = await this.auth.getIdTokenClient(this.url);
-        this.idTokens.eagerRefreshThresholdMillis = ID_TOKEN_REFRESH_MARGIN_MS;
-        await this.refreshAuthorization();
+        this.services = await createServicesClient(auth, this.target.apiEndpoint);
+        [service] = await this.services.getService({ name: serviceName });
       } catch (err) {
-        throw new TargetFailure(
-          `cloud-function target ${this.target.name}: cannot get an ID token for ${this.url} (auth: id-token needs service-account credentials or a metadata server; use auth: none for a public function): ${reasonOf(err)}`,
-        );
+        throw googleFailure('cloud-function', this.target.name, `reading the Cloud Run service ${serviceName} of ${this.name}`, err);
       }
+      problems.push(...serviceProblems(service, checked));
     }
-  }
+    const url = this.target.url ?? fn?.serviceConfig?.uri ?? fn?.url ?? '';
+    if (!url) throw new TargetFailure(`${this.subject}: no URL to call; set url`);
+    // The service's own URL is always an accepted audience, whatever URL the calls go to.
+    const audience = idTokenAudience(service?.uri || fn?.serviceConfig?.uri || url);
+    const known: RunService | null = service ?? (fn ? { name: this.name, uri: fn.serviceConfig?.uri ?? null, urls: fn.url ? [fn.url] : [] } : null);
+    problems.push(...audienceProblems(audience, known, checked));
+    enforceProblems(problems, this.ctx.log);
 
-  /** Current `Authorization` value; google-auth-library refreshes the cached token before it expires. */
-  private async refreshAuthorization(): Promise<string | null> {
-    if (!this.idTokens) return null;
-    const headers = await this.idTokens.getRequestHeaders();
-    this.authorization = headers.get('authorization');
-    if (!this.authorization) throw new Error('the ID token client returned no authorization header');
-    return this.authorization;
-  }
-
-  private async requestHeaders(): Promise<Record<string, string>> {
-    const authorization = await this.refreshAuthorization();
-    return authorization ? { ...this.target.headers, authorization } : { ...this.target.headers };
+    await this.caller.setUp(auth, url, audience);
+    if (service && this.services) {
+      this.changer = new RevisionChanger({
+        kind: 'cloud-function',
+        target: this.target.name,
+        client: this.services,
+        service,
+        location: { apiEndpoint: this.target.apiEndpoint ?? null, project: this.target.project, region: this.target.region, function: this.target.function, service: serviceName },
+        change: this.change,
+        wait: () => this.wait(),
+        log: this.ctx.log,
+      });
+    }
   }
 
   async forceCold(seq: number): Promise<ColdPreparation> {
     const common = await forceColdCommon(this.target.cold, this.ctx);
     if (common) return common;
-    if (this.strategy !== 'update-config') throw new TargetFailure(`cloud-function target ${this.target.name}: cold strategy ${this.strategy} is not supported`);
-    const client = this.client;
-    const original = this.original;
-    if (!client || !original) throw new TargetFailure(`cloud-function target ${this.target.name}: prepare() did not read the function`);
-
+    if (this.strategy !== 'update-config') throw new TargetFailure(`${this.subject}: cold strategy ${this.strategy} is not supported`);
+    if (!this.changer) throw new TargetFailure(`${this.subject}: prepare() did not read the function's service`);
     const start = nowUs();
-    this.change.begin({
-      id: `cloud-function:${this.target.name}:environment`,
-      kind: 'cloud-function',
-      target: this.target.name,
-      undo: { nonceKey: NONCE_VARIABLE, originalNonceValue: original[NONCE_VARIABLE] ?? null, originalDigest: environmentDigest(original) },
-      location: { apiEndpoint: this.target.apiEndpoint ?? null, project: this.target.project, region: this.target.region, function: this.target.function, name: this.name },
-    });
-    const previous = this.revision;
-    let fn: GcfFunction;
-    try {
-      fn = await updateEnvironment(client, this.name, { ...original, [NONCE_VARIABLE]: `${this.nonceBase}-${seq}` }, {
-        timeoutMs: this.waitTimeoutMs,
-        pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0,
-        signal: this.ctx.signal,
-        log: this.ctx.log,
-      });
-    } catch (err) {
-      throw controlPlaneFailure(this.target.name, `updating the environment of ${this.name}`, err);
-    }
-    const revision = fn.serviceConfig?.revision ?? null;
-    if (!isActive(fn.state)) {
-      throw new TargetFailure(`cloud-function target ${this.target.name}: after the update ${this.name} is ${stateName(fn.state)}, not ACTIVE`);
-    }
-    if (!revision || revision === previous) {
-      throw new TargetFailure(`cloud-function target ${this.target.name}: the update of ${this.name} did not deploy a new revision (still ${previous ?? 'unknown'})`);
-    }
-    this.revision = revision;
-    this.fn = fn;
-    return { controlPlaneUs: usSince(start), note: `revision ${revision}` };
+    await this.changer.force(seq);
+    // cold.idle: let the instance the deployment started go away before the sample.
+    if (this.target.cold?.idleMs) await idleWait(this.target.cold.idleMs, this.ctx);
+    return { controlPlaneUs: usSince(start), note: `revision ${this.changer.revision ?? '?'}` };
   }
 
-  async sampleCold(_seq?: number): Promise<Invocation> {
-    const result = await this.invoke({ fresh: true });
-    return { ...result, extra: { ...result.extra, revision: this.revision } };
+  sampleCold(_seq?: number): Promise<Invocation> {
+    return this.caller.sampleCold(this.revision);
   }
 
-  async invoke(options: { fresh: boolean }): Promise<Invocation> {
-    // Untimed: the token comes from google-auth-library's cache (fetched in prepare).
-    const headers = await this.requestHeaders();
-    const { headers: _responseHeaders, body: _body, ...result } = await timedRequest({
-      url: this.url,
-      method: this.target.method,
-      headers,
-      body: this.target.body,
-      timeoutMs: this.target.timeoutMs,
-      fresh: options.fresh,
-      instanceHeader: this.target.cold?.instanceHeader,
-      signal: this.ctx.signal,
-    });
-    if (result.status === 401 || result.status === 403) {
-      result.errorMessage = `HTTP ${result.status}: the function refused the call (${this.target.auth === 'none' ? 'it is not public: use auth: id-token' : 'check the invoker role and that the ID token audience is the function URL'})`;
-    }
-    return result;
+  invoke(options: { fresh: boolean }): Promise<Invocation> {
+    return this.caller.invoke(options);
   }
 
-  warmLoad(): { type: 'http'; request: HttpRequestSpec } {
-    const headers = this.authorization ? { ...this.target.headers, authorization: this.authorization } : { ...this.target.headers };
-    return {
-      type: 'http',
-      request: {
-        url: this.url,
-        method: this.target.method,
-        headers,
-        body: this.target.body,
-        refreshHeaders: () => this.requestHeaders(),
-      },
-    };
+  warmLoad() {
+    return this.caller.warmLoad();
   }
 
-  /** Write the original variables back (idempotent, once even when called concurrently; works
-   *  after Ctrl-C: not bound to ctx.signal). */
-  restore(): Promise<void> {
-    return this.change.restore(async () => {
-      const client = this.client;
-      const original = this.original;
-      if (!client || !original) return;
-      this.ctx.log(`restoring the environment variables of ${this.name}`);
-      let fn: GcfFunction;
-      try {
-        fn = await updateEnvironment(client, this.name, original, { timeoutMs: this.waitTimeoutMs, pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0, log: this.ctx.log });
-      } catch (err) {
-        throw new TargetFailure(
-          `cloud-function target ${this.target.name}: restoring the environment variables of ${this.name} failed (run \`coldbench restore <report-dir>\` to retry): ${reasonOf(err)}`,
-        );
-      }
-      const restored = { ...(fn.serviceConfig?.environmentVariables ?? {}) };
-      if (!sameEnvironment(restored, original)) {
-        throw new TargetFailure(`cloud-function target ${this.target.name}: after restoring, the environment variables of ${this.name} differ from the original ones`);
-      }
-      this.revision = fn.serviceConfig?.revision ?? this.revision;
-    });
+  private get revision(): string | null {
+    return this.changer?.revision ?? this.fn?.serviceConfig?.revision ?? null;
+  }
+
+  /** Put the service's original template back (idempotent; works after Ctrl-C). */
+  async restore(): Promise<void> {
+    await this.changer?.restore();
   }
 
   describe(): CloudFunctionFacts {
@@ -240,7 +157,7 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     return {
       kind: 'cloud-function',
       function: this.name,
-      url: this.url || null,
+      url: this.caller.url || null,
       auth: this.target.auth,
       revision: this.revision,
       state: this.fn ? stateName(this.fn.state) : null,
@@ -257,8 +174,10 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
   }
 
   async close(): Promise<void> {
-    await this.client?.close().catch(() => undefined);
-    this.client = null;
+    await this.functions?.close().catch(() => undefined);
+    await this.services?.close().catch(() => undefined);
+    this.functions = null;
+    this.services = null;
   }
 }
 

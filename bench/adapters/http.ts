@@ -9,15 +9,16 @@ export function httpRequestSpec(target: { url: string; method: string; headers: 
   return { url: target.url, method: target.method, headers: target.headers, body: target.body };
 }
 
-/** One call of an HTTP-reachable target (http, knative, kubernetes): the target's timeout and
- *  instance header, aborted with the run. */
+/** One call of an HTTP-reachable target (http, knative, kubernetes): the target's timeout,
+ *  instance and uptime headers, aborted with the run. */
 export function invokeHttpTarget(
   request: HttpRequestSpec,
-  target: { timeoutMs: number; cold: { instanceHeader?: string } | null },
+  target: { timeoutMs: number; cold: { instanceHeader?: string; instanceUptimeHeader?: string } | null },
   ctx: AdapterContext,
   fresh: boolean,
 ): Promise<Invocation> {
-  return timedRequest({ ...request, timeoutMs: target.timeoutMs, fresh, instanceHeader: target.cold?.instanceHeader, signal: ctx.signal });
+  const cold = target.cold;
+  return timedRequest({ ...request, timeoutMs: target.timeoutMs, fresh, instanceHeader: cold?.instanceHeader, uptimeHeader: cold?.instanceUptimeHeader, signal: ctx.signal });
 }
 
 export class HttpAdapter implements Adapter<'http'> {

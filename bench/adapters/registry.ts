@@ -10,6 +10,7 @@ const loaders: ModuleLoaders = {
   http: async () => (await import('./http.js')).httpModule,
   lambda: async () => (await import('./lambda.js')).lambdaModule,
   'cloud-function': async () => (await import('./cloud-function.js')).cloudFunctionModule,
+  'cloud-run': async () => (await import('./cloud-run.js')).cloudRunModule,
   knative: async () => (await import('./knative.js')).knativeModule,
   kubernetes: async () => (await import('./kubernetes.js')).kubernetesModule,
 };

@@ -33,8 +33,11 @@ export interface Invocation {
   errorMessage?: string;
   /** Value of `instanceHeader` (or the platform's instance id), if known. */
   instance?: string | null;
-  /** The platform's own word on coldness (Lambda: Init/Restore Duration present). undefined = no word. */
-  platformCold?: boolean;
+  /** The platform's own word on coldness (Lambda: Init/Restore Duration present). undefined = no
+   *  word; null = nothing here can tell (the sample stays unverified, even with a new instance id). */
+  platformCold?: boolean | null;
+  /** How long the serving instance had been up when it handled the call (`cold.instanceUptimeHeader`), µs. */
+  instanceUptimeUs?: number | null;
   /** Platform-reported initialisation time (Lambda Init Duration / Restore Duration), microseconds. */
   initUs?: number | null;
   /** Timing split for requests made on a fresh connection. */

@@ -42,6 +42,7 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
           idleMs: t.cold?.idle !== undefined ? parseDuration(t.cold.idle) : 0,
           command: t.cold?.command,
           instanceHeader: t.cold?.instanceHeader?.toLowerCase(),
+          ...(t.cold?.instanceUptimeHeader ? { instanceUptimeHeader: t.cold.instanceUptimeHeader.toLowerCase() } : {}),
           waitTimeoutMs: t.cold?.waitTimeout !== undefined ? parseDuration(t.cold.waitTimeout) : DEFAULT_WAIT_TIMEOUT_MS,
           pollIntervalMs: t.cold?.pollInterval !== undefined ? parseDuration(t.cold.pollInterval) : 0,
         };
@@ -77,6 +78,8 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
       return { ...common, kind: 'lambda', function: t.function, qualifier: t.qualifier, endpoint: t.endpoint, payload: t.payload, url: t.url, architecture: t.architecture };
     case 'cloud-function':
       return { ...common, kind: 'cloud-function', project: t.project, function: t.function, url: t.url, apiEndpoint: t.apiEndpoint, auth: t.auth ?? 'id-token' };
+    case 'cloud-run':
+      return { ...common, kind: 'cloud-run', project: t.project, service: t.service, url: t.url, apiEndpoint: t.apiEndpoint, auth: t.auth ?? 'id-token' };
     case 'knative':
       return { ...common, kind: 'knative', url: t.url, service: t.service, namespace: t.namespace ?? 'default', context: t.context, host: t.host };
     case 'kubernetes':

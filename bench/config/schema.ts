@@ -3,38 +3,9 @@
 // for editors; normalize.ts then turns the validated input into TargetConfig (durations in ms).
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
+import { STRATEGIES_BY_KIND, type ByKind, type ColdStrategy, type TargetKind } from './kinds.js';
 
-export const TARGET_KINDS = ['http', 'lambda', 'cloud-function', 'knative', 'kubernetes'] as const;
-export type TargetKind = (typeof TARGET_KINDS)[number];
-
-export function isTargetKind(value: unknown): value is TargetKind {
-  return TARGET_KINDS.some((kind) => kind === value);
-}
-
-/** A map with exactly one entry per target kind: a kind added to TARGET_KINDS and missing here,
- *  or a key that is not a kind, is a compile error. */
-export type ByKind<T extends Record<TargetKind, unknown> & Record<Exclude<keyof T, TargetKind>, never>> = T;
-
-export const COLD_STRATEGIES = ['none', 'idle', 'command', 'update-config', 'publish-version', 'scale-to-zero', 'scale-from-zero'] as const;
-export type ColdStrategy = (typeof COLD_STRATEGIES)[number];
-
-/** Which cold strategies each kind supports (an unsupported one is a validation error). */
-export const STRATEGIES_BY_KIND: Record<TargetKind, readonly ColdStrategy[]> = {
-  http: ['none', 'idle', 'command'],
-  lambda: ['update-config', 'publish-version', 'idle', 'none'],
-  'cloud-function': ['update-config', 'idle', 'none'],
-  knative: ['scale-to-zero', 'idle', 'none', 'command'],
-  kubernetes: ['scale-from-zero', 'none', 'idle', 'command'],
-};
-
-/** Default cold strategy per kind: the one that really forces a cold start. */
-export const DEFAULT_STRATEGY: Record<TargetKind, ColdStrategy> = {
-  http: 'none',
-  lambda: 'update-config',
-  'cloud-function': 'update-config',
-  knative: 'scale-to-zero',
-  kubernetes: 'scale-from-zero',
-};
+export * from './kinds.js';
 
 const duration = z
   .union([
@@ -70,9 +41,11 @@ function coldSchema(kind: TargetKind) {
           `${JSON.stringify(issue.input)} is not a cold strategy of kind ${kind} (supported: ${strategies.join(', ')})`,
       })
       .optional(),
-    idle: duration.optional().describe('idle strategy: how long to wait before each sample'),
+    idle: duration.optional().describe('idle strategy: how long to wait before each sample; update-config of cloud-function / cloud-run: how long to wait once the new revision is ready'),
     command: z.string().min(1).optional().describe('command strategy: shell command run before each sample'),
     instanceHeader: z.string().min(1).optional().describe('Response header naming the serving instance (cold verification)'),
+    instanceUptimeHeader: z.string().min(1).optional()
+      .describe("Response header with the serving instance's uptime in ms: a sample is verified cold only if its instance started after the request was sent"),
     waitTimeout: duration.optional().describe('Upper bound for control-plane waits (update, scale-down)'),
     pollInterval: duration.optional().describe('Interval for polling the control plane and the data plane while an instance starts'),
   });
@@ -138,6 +111,16 @@ export const cloudFunctionTargetSchema = z.strictObject({
   auth: z.enum(['id-token', 'none']).optional(),
 });
 
+export const cloudRunTargetSchema = z.strictObject({
+  ...common('cloud-run'),
+  project: z.string().min(1),
+  region: z.string().min(1),
+  service: z.string().min(1),
+  url: httpUrl.optional().describe("Default: the service's uri"),
+  apiEndpoint: httpUrl.optional(),
+  auth: z.enum(['id-token', 'none']).optional(),
+});
+
 export const knativeTargetSchema = z.strictObject({
   ...common('knative'),
   url: httpUrl.optional(),
@@ -160,6 +143,7 @@ export const targetSchemas = {
   http: httpTargetSchema,
   lambda: lambdaTargetSchema,
   'cloud-function': cloudFunctionTargetSchema,
+  'cloud-run': cloudRunTargetSchema,
   knative: knativeTargetSchema,
   kubernetes: kubernetesTargetSchema,
 } satisfies ByKind<Record<TargetKind, z.ZodObject>>;
@@ -168,6 +152,7 @@ export const targetSchema = z.discriminatedUnion('kind', [
   targetSchemas.http,
   targetSchemas.lambda,
   targetSchemas['cloud-function'],
+  targetSchemas['cloud-run'],
   targetSchemas.knative,
   targetSchemas.kubernetes,
 ]);
@@ -204,6 +189,7 @@ export interface ColdConfig {
   idleMs: number;
   command?: string;
   instanceHeader?: string;
+  instanceUptimeHeader?: string;
   waitTimeoutMs: number;
   pollIntervalMs: number;
 }
@@ -251,6 +237,14 @@ export type CloudFunctionTarget = CommonTarget & {
   apiEndpoint?: string;
   auth: 'id-token' | 'none';
 };
+export type CloudRunTarget = CommonTarget & {
+  kind: 'cloud-run';
+  project: string;
+  service: string;
+  url?: string;
+  apiEndpoint?: string;
+  auth: 'id-token' | 'none';
+};
 export type KnativeTarget = CommonTarget & {
   kind: 'knative';
   url?: string;
@@ -271,6 +265,7 @@ export type TargetByKind = ByKind<{
   http: HttpTarget;
   lambda: LambdaTarget;
   'cloud-function': CloudFunctionTarget;
+  'cloud-run': CloudRunTarget;
   knative: KnativeTarget;
   kubernetes: KubernetesTarget;
 }>;

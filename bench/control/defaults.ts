@@ -25,6 +25,9 @@ export const LAMBDA_RESTORE_POLL_MS = 500;
 /** Cloud Functions: first pause between two reads of a long-running operation (backs off 1.5x). */
 export const GCF_POLL_MS = 200;
 
+/** Cloud Run: first pause between two reads of an operation or the service (backs off 1.5x). */
+export const CLOUD_RUN_POLL_MS = 200;
+
 /** Kubernetes API polls (pods gone, ready replicas): gentle on a real API server. */
 export const KUBE_API_POLL_MS = 50;
 

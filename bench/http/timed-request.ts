@@ -16,6 +16,8 @@ export interface TimedRequestOptions {
   fresh: boolean;
   /** Lower-cased response header whose value names the serving instance. */
   instanceHeader?: string;
+  /** Lower-cased response header with the serving instance's uptime in milliseconds. */
+  uptimeHeader?: string;
   signal?: AbortSignal;
   /** Keep the response body (for adapters that need it); bodies are otherwise drained. */
   keepBody?: boolean;
@@ -30,6 +32,14 @@ const keepAliveHttp = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const keepAliveHttps = new https.Agent({ keepAlive: true, maxSockets: 64 });
 
 const usBetween = (from: number, to: number) => to - from;
+
+/** An uptime header's milliseconds as integer microseconds; null when absent or not a number. */
+export function uptimeUs(value: string | string[] | undefined): number | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return null;
+  const ms = Number(text);
+  return Number.isFinite(ms) && ms >= 0 ? Math.round(ms * 1000) : null;
+}
 
 export function timedRequest(options: TimedRequestOptions): Promise<TimedResponse> {
   const url = new URL(options.url);
@@ -105,6 +115,7 @@ export function timedRequest(options: TimedRequestOptions): Promise<TimedRespons
         const status = res.statusCode ?? 0;
         const instanceValue = options.instanceHeader ? res.headers[options.instanceHeader] : undefined;
         finish({
+          ...(options.uptimeHeader ? { instanceUptimeUs: uptimeUs(res.headers[options.uptimeHeader]) } : {}),
           status,
           error: errorKindForStatus(status),
           errorMessage: status >= 400 ? `HTTP ${status}` : undefined,

@@ -14,10 +14,13 @@ export interface ColdPhaseOptions {
   onSample?: (sample: ColdSampleRecord, done: number, total: number) => void;
 }
 
-/** Verdict on one sample: the platform's word first, then the instance header, else unknown. */
+/** Verdict on one sample: the platform's word first, then the instance's uptime (cold only if the
+ *  instance started after the request was sent: its uptime is at most the request's latency), then
+ *  the instance header (an instance never seen before), else unknown. */
 export function verifyCold(invocation: Invocation, seenInstances: ReadonlySet<string>, usesInstanceHeader: boolean): boolean | null {
   if (invocation.error) return null;
   if (invocation.platformCold !== undefined) return invocation.platformCold;
+  if (typeof invocation.instanceUptimeUs === 'number') return invocation.instanceUptimeUs <= invocation.latencyUs;
   if (usesInstanceHeader) {
     if (!invocation.instance) return null;
     return !seenInstances.has(invocation.instance);

@@ -45,6 +45,33 @@ export interface CloudFunctionFacts {
   maxInstanceRequestConcurrency: number | null;
 }
 
+/** A Cloud Run service, read through the Cloud Run Admin API v2. Memory and CPU keep the names
+ *  of the Cloud Functions facts (the same billing model reads them). */
+export interface CloudRunFacts {
+  kind: 'cloud-run';
+  /** projects/{p}/locations/{region}/services/{s} */
+  service: string;
+  url: string | null;
+  auth: 'id-token' | 'none';
+  /** The latest ready revision (the one the cold samples ran on). */
+  revision: string | null;
+  /** State of the service's terminal (Ready) condition. */
+  ready: string | null;
+  /** The container's memory limit as the API has it ("512Mi"). */
+  availableMemory: string | null;
+  memoryMb: number | null;
+  /** The container's CPU limit ("1", "1000m"). */
+  availableCpu: string | null;
+  cpu: number | null;
+  /** true: CPU only while serving requests (request-based billing). */
+  cpuIdle: boolean | null;
+  startupCpuBoost: boolean | null;
+  timeoutSeconds: number | null;
+  minInstanceCount: number;
+  maxInstanceCount: number | null;
+  maxInstanceRequestConcurrency: number | null;
+}
+
 /** Read from the cluster; any of it may be missing when the API could not be read. */
 interface KubeWorkloadFacts {
   namespace?: string;
@@ -75,6 +102,7 @@ export type PlatformFactsByKind = ByKind<{
   http: HttpFacts;
   lambda: LambdaFacts;
   'cloud-function': CloudFunctionFacts;
+  'cloud-run': CloudRunFacts;
   knative: KnativeFacts;
   kubernetes: KubernetesFacts;
 }>;

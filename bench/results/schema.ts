@@ -109,6 +109,24 @@ const factsSchemas = {
     maxInstanceCount: optionalNum,
     maxInstanceRequestConcurrency: optionalNum,
   }),
+  'cloud-run': z.looseObject({
+    kind: z.literal('cloud-run'),
+    service: z.string().optional(),
+    url: optionalText,
+    auth: z.enum(['id-token', 'none']).optional(),
+    revision: optionalText,
+    ready: optionalText,
+    availableMemory: optionalText,
+    memoryMb: optionalNum,
+    availableCpu: optionalText,
+    cpu: optionalNum,
+    cpuIdle: z.boolean().nullable().optional(),
+    startupCpuBoost: z.boolean().nullable().optional(),
+    timeoutSeconds: optionalNum,
+    minInstanceCount: num.optional(),
+    maxInstanceCount: optionalNum,
+    maxInstanceRequestConcurrency: optionalNum,
+  }),
   knative: z.looseObject({
     kind: z.literal('knative'),
     ...kubeWorkload,
@@ -122,7 +140,7 @@ const factsSchemas = {
   kubernetes: z.looseObject({ kind: z.literal('kubernetes'), ...kubeWorkload, deployment: z.string().optional(), replicas: num.optional(), readyReplicas: num.optional() }),
 } satisfies ByKind<Record<TargetKind, z.ZodType>>;
 
-const platformFacts = z.discriminatedUnion('kind', [factsSchemas.http, factsSchemas.lambda, factsSchemas['cloud-function'], factsSchemas.knative, factsSchemas.kubernetes]);
+const platformFacts = z.discriminatedUnion('kind', [factsSchemas.http, factsSchemas.lambda, factsSchemas['cloud-function'], factsSchemas['cloud-run'], factsSchemas.knative, factsSchemas.kubernetes]);
 
 /** Compile-time check that the union above lists every kind. */
 type UnreadKind = Exclude<TargetKind, z.infer<typeof platformFacts>['kind']>;

@@ -1,90 +1,77 @@
-// Local Google Cloud Functions (2nd gen) emulator for the demo and the tests. Three loopback
-// servers, as Google has three endpoints:
-// - the v2 REST API (get/list/update functions, operations), for @google-cloud/functions;
+// Local Google Cloud emulator (Cloud Functions 2nd gen and Cloud Run) for the demo and the tests:
+// - one API port serving the Cloud Functions v2 API and the Cloud Run Admin API v2 (a target's
+//   `apiEndpoint` overrides both client libraries' endpoints), for @google-cloud/functions and
+//   @google-cloud/run;
 // - a metadata server, so google-auth-library's Application Default Credentials and ID tokens
 //   work offline (env: GCE_METADATA_HOST, METADATA_SERVER_DETECTION=assume-present);
-// - the function front (`http://127.0.0.1:<functionsPort>/<function>`): checks ID tokens and runs
-//   each function in real Functions Framework processes, started on demand, reaped when idle,
-//   replaced when an update deploys a new revision.
+// - one origin per service (`http://127.0.0.1:<port>`): a v2 function is a Cloud Run service whose
+//   instances are real Functions Framework processes; a plain service runs a container script.
+//   Fronts check ID tokens (audience: the service URL's origin), start instances on demand, run
+//   up to maxInstanceRequestConcurrency requests per instance, scale to zero when idle, and start
+//   an instance when a revision is deployed (front.ts).
+// A Functions-API update builds (buildDelay, counted) before it deploys; a Cloud Run API update
+// deploys the same image at once.
 //
-// Options (target file `emulators: { cloud-functions: {...} }`):
-//   port (API, 0 = random), metadataPort, functionsPort, project (default coldbench-local),
-//   tokenTtl (default 1h), startTimeout (default 15s),
-//   functions: [{ name, region, entryPoint (default hello), source (default: the demo function;
-//     relative to the target file), idle (2s), deployDelay (300ms), allowUnauthenticated (false),
-//     environment {}, availableMemory (256M), availableCpu ("0.1666"), timeoutSeconds (60),
-//     maxInstanceCount (100), maxInstanceRequestConcurrency (1) }]
-// Test hooks (tests start the emulator in their own process): injectUpdateFailures,
-// holdOperations (operations stay pending until released), pendingOperation, updateRequests.
+// Options (target file `emulators: { cloud-functions: {...} }`, see options.ts):
+//   port (API), metadataPort, project (coldbench-local), tokenTtl (1h), startTimeout (15s),
+//   functions: [{ name, region, port, entryPoint (hello), source (the demo function), idle (2s),
+//     deployDelay (300ms), buildDelay (20s), deploymentInstanceIdle (= idle), trigger (http | event),
+//     allowUnauthenticated, environment, availableMemory (256M), availableCpu ("0.1666"),
+//     timeoutSeconds (60), minInstanceCount (0), maxInstanceCount (100), maxInstanceRequestConcurrency (1) }]
+//   services: [{ name, region, port, source (the demo container: a script listening on $PORT),
+//     idle, deployDelay, deploymentInstanceIdle, allowUnauthenticated, environment, memory (512Mi),
+//     cpu ("1"), cpuIdle (true), timeoutSeconds (300), minInstanceCount, maxInstanceCount,
+//     maxInstanceRequestConcurrency (80), customAudiences ([]) }]
+// Test hooks: see CloudFunctionsEmulator below.
 import http from 'node:http';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { durationMs, portOption } from '../options.js';
 import type { EmulatorContext, EmulatorStarter, RunningEmulator } from '../types.js';
 import { withApiKeepAlive } from '../keep-alive.js';
 import { createApiServer } from './api-server.js';
-import { FunctionFront, type FunctionStats } from './front.js';
+import type { ServiceStats } from './front.js';
 import { createMetadataServer } from './metadata-server.js';
-import { FunctionStore, revisionName, type FunctionRecord, type UpdateRequestRecord } from './model.js';
+import type { ServiceUpdateRecord, UpdateRequestRecord } from './model.js';
+import { parseCloudFunctionsOptions, type CloudFunctionsEmulatorOptions } from './options.js';
+import { GooglePlatform } from './platform.js';
+import { templateEnv, type ServiceRecord, type Template } from './run-model.js';
+import { functionRecord, functionService, plainService } from './records.js';
 import { TokenAuthority } from './tokens.js';
 
-export const DEMO_FUNCTION_SOURCE = fileURLToPath(new URL('./functions/hello.mjs', import.meta.url));
-
-const duration = durationMs;
-const port = portOption;
-
-const functionSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { error: 'expected a function id (lower-case letters, digits, hyphens)' }),
-  region: z.string().min(1).default('us-central1'),
-  entryPoint: z.string().min(1).default('hello'),
-  source: z.string().min(1).optional(),
-  idle: duration.default(2000),
-  deployDelay: duration.default(300),
-  allowUnauthenticated: z.boolean().default(false),
-  environment: z.record(z.string(), z.string()).default({}),
-  availableMemory: z.string().default('256M'),
-  availableCpu: z.string().default('0.1666'),
-  timeoutSeconds: z.int().positive().default(60),
-  maxInstanceCount: z.int().positive().default(100),
-  maxInstanceRequestConcurrency: z.int().positive().default(1),
-});
-
-const optionsSchema = z.strictObject({
-  port: port.default(0),
-  metadataPort: port.default(0),
-  functionsPort: port.default(0),
-  project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'expected a project id like my-project-123' }).default('coldbench-local'),
-  tokenTtl: duration.default(3_600_000),
-  startTimeout: duration.default(15_000),
-  functions: z.array(functionSchema).min(1, { error: 'expected at least one function' }),
-});
-
-export type CloudFunctionsEmulatorOptions = z.input<typeof optionsSchema>;
+export { parseCloudFunctionsOptions, type CloudFunctionsEmulatorOptions };
 
 export interface CloudFunctionsEmulator extends RunningEmulator {
   project: string;
-  /** `http://127.0.0.1:<port>`: the target's `apiEndpoint`. */
+  /** `http://127.0.0.1:<port>`: the target's `apiEndpoint` (both APIs). */
   apiEndpoint: string;
   /** `127.0.0.1:<port>`: GCE_METADATA_HOST. */
   metadataHost: string;
   env: Record<string, string>;
-  /** The URL (serviceConfig.uri) of a function. */
-  functionUrl(functionId: string): string;
-  /** Current environment variables of a function, as the API has them. */
-  environmentOf(functionId: string): Record<string, string>;
-  revisionOf(functionId: string): string;
-  stats(functionId: string): FunctionStats;
-  liveInstances(functionId: string): number;
-  /** The next `count` updates of the function fail (the operation ends with an error). */
-  injectUpdateFailures(functionId: string, count: number): void;
-  /** Operations on the function started from now on stay pending until release() is called. */
-  holdOperations(functionId: string): () => void;
-  /** Name of the function's operation in progress, or null. */
-  pendingOperation(functionId: string): string | null;
-  /** Every update request for the function so far, oldest first: what it set and whether it started an operation. */
-  updateRequests(functionId: string): UpdateRequestRecord[];
+  /** The URL (serviceConfig.uri / service uri, an origin) of a function or service. */
+  functionUrl(id: string): string;
+  serviceUrl(id: string): string;
+  /** Current environment variables of a function's or service's template. */
+  environmentOf(id: string): Record<string, string>;
+  /** The service template as the Cloud Run API holds it (a copy). */
+  templateOf(id: string): Template;
+  /** The latest ready revision (short name). */
+  revisionOf(id: string): string;
+  /** Revisions the service has (short names, oldest first). */
+  revisionsOf(id: string): string[];
+  /** Cloud Builds a function's updates started. */
+  builds(id: string): number;
+  stats(id: string): ServiceStats;
+  liveInstances(id: string): number;
+  /** The next `count` deployments of the function's / service's revisions fail to start. */
+  injectUpdateFailures(id: string, count: number): void;
+  /** Operations (either API) on the service started from now on stay pending until release(). */
+  holdOperations(id: string): () => void;
+  /** Name of the operation in progress on the function or its service, or null. */
+  pendingOperation(id: string): string | null;
+  /** Functions-API update requests for the function, oldest first. */
+  updateRequests(id: string): UpdateRequestRecord[];
+  /** Cloud Run API update requests for the service, oldest first. */
+  serviceUpdates(id: string): ServiceUpdateRecord[];
   /** Audiences of every ID token the metadata server issued. */
   issuedAudiences(): readonly string[];
 }
@@ -105,123 +92,89 @@ function close(server: http.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Validate options: an Error names the bad option (`emulators.cloud-functions.functions[0].idle: ...`). */
-export function parseCloudFunctionsOptions(raw: unknown) {
-  const parsed = optionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = (issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    throw new Error(`emulators.cloud-functions${where}: ${issue?.message ?? 'invalid options'}`);
-  }
-  return parsed.data;
-}
-
 export async function startCloudFunctions(raw: CloudFunctionsEmulatorOptions, ctx: Partial<EmulatorContext> = {}): Promise<CloudFunctionsEmulator> {
   const options = parseCloudFunctionsOptions(raw);
   const baseDir = ctx.baseDir ?? process.cwd();
   const seen = new Set<string>();
-  options.functions.forEach((fn, index) => {
-    if (seen.has(fn.name)) throw new Error(`emulators.cloud-functions.functions[${index}].name: function ${JSON.stringify(fn.name)} is defined twice`);
-    seen.add(fn.name);
-    if (fn.source && !existsSync(path.resolve(baseDir, fn.source))) {
-      throw new Error(`emulators.cloud-functions.functions[${index}].source: file not found: ${path.resolve(baseDir, fn.source)}`);
-    }
-  });
+  const check = (list: 'functions' | 'services', entries: Array<{ name: string; source?: string | undefined }>) =>
+    entries.forEach((entry, index) => {
+      if (seen.has(entry.name)) throw new Error(`emulators.cloud-functions.${list}[${index}].name: ${JSON.stringify(entry.name)} is defined twice (a function is a service of the same name)`);
+      seen.add(entry.name);
+      if (entry.source && !existsSync(path.resolve(baseDir, entry.source))) {
+        throw new Error(`emulators.cloud-functions.${list}[${index}].source: file not found: ${path.resolve(baseDir, entry.source)}`);
+      }
+    });
+  check('functions', options.functions);
+  check('services', options.services);
 
   const authority = new TokenAuthority(Math.max(1, Math.round(options.tokenTtl / 1000)));
-  const store = new FunctionStore();
-  const api = withApiKeepAlive(createApiServer(store, authority));
   const metadata = withApiKeepAlive(createMetadataServer({ project: options.project, authority }));
-  const servers: http.Server[] = [api, metadata];
-  let front: FunctionFront | null = null;
+  const servers: http.Server[] = [metadata];
+  let platform: GooglePlatform | null = null;
   try {
-    const apiPort = await listen(api, options.port, 'v2 API');
     const metadataPort = await listen(metadata, options.metadataPort, 'metadata server');
     const metadataHost = `127.0.0.1:${metadataPort}`;
-    front = new FunctionFront({
-      store,
+    const live = new GooglePlatform({
       authority,
       // Instances get a metadata server too, as on Google.
       platformEnv: { GCE_METADATA_HOST: metadataHost, METADATA_SERVER_DETECTION: 'assume-present', GOOGLE_CLOUD_PROJECT: options.project },
       startTimeoutMs: options.startTimeout,
     });
-    servers.push(front.server);
-    // Listening first: the function URLs need the front's port.
-    const functionsPort = await listen(front.server, options.functionsPort, 'function front');
-
-    const now = new Date().toISOString();
-    for (const fn of options.functions) {
-      const record: FunctionRecord = {
-        project: options.project,
-        location: fn.region,
-        id: fn.name,
-        name: `projects/${options.project}/locations/${fn.region}/functions/${fn.name}`,
-        entryPoint: fn.entryPoint,
-        source: fn.source ? path.resolve(baseDir, fn.source) : DEMO_FUNCTION_SOURCE,
-        uri: `http://127.0.0.1:${functionsPort}/${fn.name}`,
-        allowUnauthenticated: fn.allowUnauthenticated,
-        idleMs: fn.idle,
-        deployDelayMs: fn.deployDelay,
-        config: {
-          description: '',
-          labels: { 'deployment-tool': 'coldbench-emulator' },
-          environmentVariables: { ...fn.environment },
-          availableMemory: fn.availableMemory,
-          availableCpu: fn.availableCpu,
-          timeoutSeconds: fn.timeoutSeconds,
-          minInstanceCount: 0,
-          maxInstanceCount: fn.maxInstanceCount,
-          maxInstanceRequestConcurrency: fn.maxInstanceRequestConcurrency,
-        },
-        state: 'ACTIVE',
-        revisionNumber: 1,
-        revision: revisionName(fn.name, 1),
-        createTime: now,
-        updateTime: now,
-        pendingOperation: null,
-      };
-      store.add(record);
-    }
-
-    const functionsUrl = `http://127.0.0.1:${functionsPort}/`;
-    const apiEndpoint = `http://127.0.0.1:${apiPort}`;
-    const frontRef = front;
-    const record = (id: string): FunctionRecord => {
-      const fn = store.byId(id);
-      if (!fn) throw new Error(`no function ${id} in the cloud-functions emulator`);
-      return fn;
+    platform = live;
+    const api = withApiKeepAlive(createApiServer(live, authority));
+    servers.push(api);
+    const apiPort = await listen(api, options.port, 'Google APIs');
+    const addService = async (service: ServiceRecord, port: number) => {
+      const front = live.addService(service);
+      const bound = await listen(front.server, port, `service ${service.id}`);
+      service.uri = `http://127.0.0.1:${bound}`;
+      return service;
     };
+    for (const fn of options.functions) {
+      const service = await addService(functionService(options.project, fn, baseDir), fn.port);
+      live.addFunction(functionRecord(options.project, fn, service));
+    }
+    for (const s of options.services) await addService(plainService(options.project, s, baseDir), s.port);
+    const service = (id: string): ServiceRecord => {
+      const s = live.serviceById(id);
+      if (!s) throw new Error(`no function or service ${id} in the cloud-functions emulator`);
+      return s;
+    };
+    const apiEndpoint = `http://127.0.0.1:${apiPort}`;
     let stopped = false;
     return {
       name: 'cloud-functions',
       project: options.project,
       apiEndpoint,
       metadataHost,
-      env: {
-        GCE_METADATA_HOST: metadataHost,
-        METADATA_SERVER_DETECTION: 'assume-present',
-        GOOGLE_CLOUD_PROJECT: options.project,
-      },
-      description: `Cloud Functions v2 API on ${apiEndpoint}, metadata server on ${metadataHost}, functions on ${functionsUrl} (${options.functions.map((f) => f.name).join(', ')})`,
-      functionUrl: (id) => record(id).uri,
-      environmentOf: (id) => ({ ...record(id).config.environmentVariables }),
-      revisionOf: (id) => record(id).revision,
-      stats: (id) => frontRef.stats(id),
-      liveInstances: (id) => frontRef.liveInstances(id),
-      injectUpdateFailures: (id, count) => store.injectUpdateFailures(record(id).name, count),
-      holdOperations: (id) => store.holdOperations(record(id).name),
-      pendingOperation: (id) => record(id).pendingOperation,
-      updateRequests: (id) => store.updateRequests.filter((u) => u.function === record(id).name).map((u) => ({ ...u })),
+      env: { GCE_METADATA_HOST: metadataHost, METADATA_SERVER_DETECTION: 'assume-present', GOOGLE_CLOUD_PROJECT: options.project },
+      description: `Cloud Functions v2 and Cloud Run Admin v2 APIs on ${apiEndpoint}, metadata server on ${metadataHost}, ${[...live.services.values()]
+        .map((s) => `${s.id} on ${s.uri}`)
+        .join(', ')}`,
+      functionUrl: (id) => service(id).uri,
+      serviceUrl: (id) => service(id).uri,
+      environmentOf: (id) => templateEnv(service(id).template),
+      templateOf: (id) => structuredClone(service(id).template),
+      revisionOf: (id) => service(id).latestReady,
+      revisionsOf: (id) => [...service(id).revisions.keys()],
+      builds: (id) => live.functionById(id)?.builds ?? 0,
+      stats: (id) => live.front(service(id)).stats,
+      liveInstances: (id) => live.front(service(id)).liveInstances,
+      injectUpdateFailures: (id, count) => live.injectDeploymentFailures(service(id), count),
+      holdOperations: (id) => live.holdOperations(service(id)),
+      pendingOperation: (id) => live.functionById(id)?.pendingOperation ?? service(id).pendingOperation,
+      updateRequests: (id) => live.functionUpdates.filter((u) => u.function === live.functionById(id)?.name).map((u) => ({ ...u })),
+      serviceUpdates: (id) => live.serviceUpdates.filter((u) => u.service === service(id).name).map((u) => structuredClone(u)),
       issuedAudiences: () => authority.issuedAudiences,
       async stop() {
         if (stopped) return;
         stopped = true;
-        await frontRef.stop();
-        await Promise.all([close(api), close(metadata)]);
+        await live.stop();
+        await Promise.all(servers.map(close));
       },
     };
   } catch (err) {
-    await front?.stop();
+    await platform?.stop();
     await Promise.all(servers.map(close));
     throw err;
   }

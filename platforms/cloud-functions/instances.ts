@@ -8,17 +8,17 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopChildProcess } from '../process.js';
+import type { Runtime } from './run-model.js';
 
 const require = createRequire(import.meta.url);
 /** The installed framework's own entry point (bin `functions-framework` -> build/src/main.js). */
 export const FRAMEWORK_MAIN = path.join(path.dirname(require.resolve('@google-cloud/functions-framework')), 'main.js');
 
 export interface InstanceSpec {
-  functionId: string;
+  serviceId: string;
   revision: string;
-  entryPoint: string;
-  source: string;
-  /** The function's user environment variables. */
+  runtime: Runtime;
+  /** The revision's user environment variables. */
   environment: Record<string, string>;
   /** Environment the platform adds (metadata host, project). */
   platformEnv: Record<string, string>;
@@ -27,6 +27,8 @@ export interface InstanceSpec {
 
 export interface Instance {
   readonly revision: string;
+  /** Started by a deployment (not by a request). */
+  readonly deployment: boolean;
   readonly port: number;
   readonly child: ChildProcess;
   /** Keep-alive sockets to this instance only, destroyed with it. */
@@ -61,22 +63,31 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /** Start an instance and wait until it accepts connections. Rejects with the process's last output. */
-export async function startInstance(spec: InstanceSpec): Promise<Instance> {
+export async function startInstance(spec: InstanceSpec, deployment = false): Promise<Instance> {
   // A port picked here may be taken before the child binds it: retry once with another.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce(spec, await freePort());
+      return await startOnce(spec, await freePort(), deployment);
     } catch (err) {
       if (attempt >= 2 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
     }
   }
 }
 
-async function startOnce(spec: InstanceSpec, port: number): Promise<Instance> {
+function argv(runtime: Runtime, port: number): string[] {
+  if (runtime.kind === 'container') return [runtime.script];
+  return [FRAMEWORK_MAIN, `--target=${runtime.entryPoint}`, `--source=${runtime.source}`, `--port=${port}`, '--signature-type=http'];
+}
+
+function runtimeEnv(runtime: Runtime): Record<string, string> {
+  return runtime.kind === 'function' ? { FUNCTION_TARGET: runtime.entryPoint, FUNCTION_SIGNATURE_TYPE: 'http' } : {};
+}
+
+async function startOnce(spec: InstanceSpec, port: number, deployment: boolean): Promise<Instance> {
   const started = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
-    [FRAMEWORK_MAIN, `--target=${spec.entryPoint}`, `--source=${spec.source}`, `--port=${port}`, '--signature-type=http'],
+    argv(spec.runtime, port),
     {
       // A fresh environment as on the platform: the user's variables plus what Cloud Run sets.
       env: {
@@ -84,12 +95,11 @@ async function startOnce(spec: InstanceSpec, port: number): Promise<Instance> {
         NODE_ENV: 'production',
         ...spec.platformEnv,
         ...spec.environment,
+        ...runtimeEnv(spec.runtime),
         PORT: String(port),
-        K_SERVICE: spec.functionId,
+        K_SERVICE: spec.serviceId,
         K_REVISION: spec.revision,
-        K_CONFIGURATION: spec.functionId,
-        FUNCTION_TARGET: spec.entryPoint,
-        FUNCTION_SIGNATURE_TYPE: 'http',
+        K_CONFIGURATION: spec.serviceId,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -111,12 +121,13 @@ async function startOnce(spec: InstanceSpec, port: number): Promise<Instance> {
       await stopChildProcess(child);
       const why = exited ? `exited with code ${child.exitCode}` : `did not listen within ${spec.startTimeoutMs} ms`;
       const tail = output.trim().split('\n').slice(-3).join(' | ');
-      throw new Error(`instance of ${spec.functionId} (${spec.revision}) ${why}${tail ? `: ${tail}` : ''}`);
+      throw new Error(`instance of ${spec.serviceId} (${spec.revision}) ${why}${tail ? `: ${tail}` : ''}`);
     }
     await sleep(5);
   }
   return {
     revision: spec.revision,
+    deployment,
     port,
     child,
     agent: new http.Agent({ keepAlive: true, maxSockets: 256 }),

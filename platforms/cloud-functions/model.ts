@@ -1,8 +1,7 @@
 // The emulated functions and their long-running operations, rendered as Google's v2 REST API
 // renders them (proto3 JSON: camelCase, defaults omitted, enums as names, or as numbers when the
 // client asks with `$alt=json;enum-encoding=int`, as the Node client library always does).
-import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
+import { templateEnv, templateLimits, templateScaling, type ServiceRecord } from './run-model.js';
 
 export type FunctionState = 'ACTIVE' | 'FAILED' | 'DEPLOYING';
 
@@ -24,61 +23,45 @@ export type EnumRenderer = <E extends EnumName>(kind: E, value: keyof (typeof EN
 export const enumRenderer = (numeric: boolean): EnumRenderer => (kind, value) =>
   numeric ? (ENUMS[kind] as Record<string, number>)[value as string] ?? 0 : (value as string);
 
-/** The mutable part of a function's configuration (what an update may change). */
-export interface FunctionConfig {
-  description: string;
-  labels: Record<string, string>;
-  environmentVariables: Record<string, string>;
-  availableMemory: string;
-  availableCpu: string;
-  timeoutSeconds: number;
-  minInstanceCount: number;
-  maxInstanceCount: number;
-  maxInstanceRequestConcurrency: number;
-}
-
+/** A v2 function: a build configuration in front of a Cloud Run service (which holds the runtime
+ *  configuration: environment, memory, CPU, scaling, revisions). */
 export interface FunctionRecord {
   project: string;
   location: string;
   id: string;
   /** projects/{p}/locations/{l}/functions/{id} */
   name: string;
+  service: ServiceRecord;
   entryPoint: string;
-  /** Absolute path of the source module the Functions Framework loads. */
-  source: string;
-  uri: string;
-  /** Invokable without an ID token (allUsers has roles/run.invoker). */
-  allowUnauthenticated: boolean;
-  /** Scale to zero after this long without requests. */
-  idleMs: number;
-  /** How long an update operation takes. */
-  deployDelayMs: number;
-  config: FunctionConfig;
+  /** Event-triggered (Eventarc) instead of an HTTP function. */
+  eventTrigger: boolean;
+  description: string;
+  labels: Record<string, string>;
+  /** How long a Cloud Build of the function's source takes (every Functions-API update runs one). */
+  buildDelayMs: number;
+  /** Cloud Builds run so far. */
+  builds: number;
   state: FunctionState;
   stateMessage?: string;
-  revisionNumber: number;
-  revision: string;
   createTime: string;
   updateTime: string;
-  /** Name of the operation in progress, if any (a second update gets 409). */
+  /** Name of the Functions-API operation in progress, if any (a second update gets 409). */
   pendingOperation: string | null;
 }
 
 export interface OperationRecord {
   name: string;
+  api: 'functions' | 'run';
+  /** The function or service the operation works on. */
   target: string;
   createTime: string;
   endTime?: string;
   done: boolean;
   error?: { code: number; message: string };
-  /** Snapshot of the function when the operation completed. */
-  response?: FunctionRecord;
-  stagesDone: boolean;
-}
-
-export function revisionName(id: string, n: number): string {
-  const suffix = Array.from(randomBytes(3), (b) => String.fromCharCode(97 + (b % 26))).join('');
-  return `${id}-${String(n).padStart(5, '0')}-${suffix}`;
+  /** The resource as it was when the operation completed, rendered with named and numeric enums. */
+  response?: { named: Record<string, unknown>; numeric: Record<string, unknown> };
+  /** Functions API: the build finished. */
+  built: boolean;
 }
 
 /** proto3 JSON omits default values (0, '', empty maps). */
@@ -93,12 +76,15 @@ function compact<T extends Record<string, unknown>>(object: T): Partial<T> {
 }
 
 export function renderFunction(fn: FunctionRecord, e: EnumRenderer): Record<string, unknown> {
-  const c = fn.config;
+  const service = fn.service;
+  const template = service.revisions.get(service.latestReady)?.template ?? service.template;
+  const limits = templateLimits(template);
+  const scaling = templateScaling(template);
   return compact({
     name: fn.name,
-    description: c.description,
+    description: fn.description,
     buildConfig: compact({
-      build: `projects/100000000000/locations/${fn.location}/builds/${fn.id}-build`,
+      build: `projects/100000000000/locations/${fn.location}/builds/${fn.id}-build-${fn.builds}`,
       runtime: 'nodejs20',
       entryPoint: fn.entryPoint,
       source: { storageSource: { bucket: `gcf-v2-sources-100000000000-${fn.location}`, object: `${fn.id}/function-source.zip` } },
@@ -106,117 +92,82 @@ export function renderFunction(fn: FunctionRecord, e: EnumRenderer): Record<stri
       dockerRepository: `projects/${fn.project}/locations/${fn.location}/repositories/gcf-artifacts`,
     }),
     serviceConfig: compact({
-      service: `projects/${fn.project}/locations/${fn.location}/services/${fn.id}`,
-      timeoutSeconds: c.timeoutSeconds,
-      availableMemory: c.availableMemory,
-      availableCpu: c.availableCpu,
-      environmentVariables: { ...c.environmentVariables },
-      maxInstanceCount: c.maxInstanceCount,
-      minInstanceCount: c.minInstanceCount,
+      service: service.name,
+      timeoutSeconds: scaling.timeoutSeconds,
+      availableMemory: limits.memory,
+      availableCpu: limits.cpu,
+      environmentVariables: templateEnv(template),
+      maxInstanceCount: scaling.max,
+      minInstanceCount: scaling.min,
       ingressSettings: e('ingressSettings', 'ALLOW_ALL'),
-      uri: fn.uri,
+      uri: service.uri,
       serviceAccountEmail: '100000000000-compute@developer.gserviceaccount.com',
       allTrafficOnLatestRevision: true,
-      revision: fn.revision,
-      maxInstanceRequestConcurrency: c.maxInstanceRequestConcurrency,
+      revision: service.latestReady,
+      maxInstanceRequestConcurrency: scaling.concurrency,
       securityLevel: e('securityLevel', 'SECURE_ALWAYS'),
     }),
+    eventTrigger: fn.eventTrigger
+      ? { trigger: `projects/${fn.project}/locations/${fn.location}/triggers/${fn.id}-trigger`, eventType: 'google.cloud.pubsub.topic.v1.messagePublished', pubsubTopic: `projects/${fn.project}/topics/${fn.id}` }
+      : undefined,
     state: e('state', fn.state),
     stateMessages: fn.stateMessage ? [{ severity: e('severity', 'ERROR'), type: 'DeploymentFailed', message: fn.stateMessage }] : undefined,
     updateTime: fn.updateTime,
-    labels: { ...c.labels },
+    labels: { ...fn.labels },
     environment: e('environment', 'GEN_2'),
-    url: fn.uri,
+    url: service.uri,
     createTime: fn.createTime,
   });
 }
 
-export function renderOperation(op: OperationRecord, e: EnumRenderer): Record<string, unknown> {
-  const stage = (name: 'BUILD' | 'SERVICE', complete: boolean) => ({
-    name: e('stageName', name),
-    state: e('stageState', complete ? 'COMPLETE' : 'IN_PROGRESS'),
-    ...(name === 'SERVICE' ? { resource: op.target.replace('/functions/', '/services/') } : {}),
-  });
-  const metadata = compact({
-    '@type': 'type.googleapis.com/google.cloud.functions.v2.OperationMetadata',
-    createTime: op.createTime,
-    endTime: op.endTime,
-    target: op.target,
-    verb: 'update',
-    apiVersion: 'v2',
-    stages: [stage('BUILD', true), stage('SERVICE', op.stagesDone)],
-    operationType: e('operationType', 'UPDATE_FUNCTION'),
-  });
-  const out: Record<string, unknown> = { name: op.name, metadata, done: op.done };
+/** A long-running operation of either API (they share the operations path). */
+export function renderOperation(op: OperationRecord, numeric: boolean): Record<string, unknown> {
+  const e = enumRenderer(numeric);
+  const metadata =
+    op.api === 'functions'
+      ? compact({
+          '@type': 'type.googleapis.com/google.cloud.functions.v2.OperationMetadata',
+          createTime: op.createTime,
+          endTime: op.endTime,
+          target: op.target,
+          verb: 'update',
+          apiVersion: 'v2',
+          stages: [
+            { name: e('stageName', 'BUILD'), state: e('stageState', op.built ? 'COMPLETE' : 'IN_PROGRESS') },
+            { name: e('stageName', 'SERVICE'), state: e('stageState', op.done ? 'COMPLETE' : 'IN_PROGRESS'), resource: op.target.replace('/functions/', '/services/') },
+          ],
+          operationType: e('operationType', 'UPDATE_FUNCTION'),
+        })
+      : // Cloud Run's operation metadata is the Service itself.
+        { '@type': 'type.googleapis.com/google.cloud.run.v2.Service', name: op.target };
+  const out: Record<string, unknown> = { name: op.name, metadata };
+  if (op.done) out.done = true;
   if (op.done && op.error) out.error = op.error;
   else if (op.done && op.response) {
-    out.response = { '@type': 'type.googleapis.com/google.cloud.functions.v2.Function', ...renderFunction(op.response, e) };
+    const type = op.api === 'functions' ? 'type.googleapis.com/google.cloud.functions.v2.Function' : 'type.googleapis.com/google.cloud.run.v2.Service';
+    out.response = { '@type': type, ...(numeric ? op.response.numeric : op.response.named) };
   }
-  if (!op.done) delete out.done;
   return out;
 }
 
-/** One update request as the API received it (test hook): what it asked for and what came of it. */
+/** One Functions-API update request as the API received it (test hook). */
 export interface UpdateRequestRecord {
   function: string;
   /** The environment the request sets (null when its mask leaves the variables alone). */
   environmentVariables: Record<string, string> | null;
-  /** started: an operation began; conflict: refused with 409 (another operation in progress). */
+  /** started: an operation (a build, then a deployment) began; conflict: refused with 409. */
   outcome: 'started' | 'conflict';
 }
 
-/** Functions and operations; emits 'revision' (FunctionRecord) when a new revision goes live. */
-export class FunctionStore extends EventEmitter {
-  readonly functions = new Map<string, FunctionRecord>();
-  readonly operations = new Map<string, OperationRecord>();
-  /** The last update requests, oldest first (test hook). */
-  readonly updateRequests: UpdateRequestRecord[] = [];
-  /** Test hook: functions whose operations stay pending until released. */
-  private readonly held = new Map<string, Array<() => void>>();
-  /** Test hook: the next N updates of a function fail (operation ends with an error). */
-  private readonly failures = new Map<string, { count: number; message: string }>();
-
-  add(fn: FunctionRecord): void {
-    if (this.functions.has(fn.name)) throw new Error(`function ${fn.name} is defined twice`);
-    this.functions.set(fn.name, fn);
-  }
-
-  byId(id: string): FunctionRecord | undefined {
-    for (const fn of this.functions.values()) if (fn.id === id) return fn;
-    return undefined;
-  }
-
-  injectUpdateFailures(functionName: string, count: number, message = 'Build failed: injected failure'): void {
-    this.failures.set(functionName, { count, message });
-  }
-
-  recordUpdate(record: UpdateRequestRecord): void {
-    this.updateRequests.push(record);
-    if (this.updateRequests.length > 1000) this.updateRequests.splice(0, this.updateRequests.length - 1000);
-  }
-
-  /** Operations of the function started from now on stay pending until the returned release()
-   *  (then they take their deployDelay as usual). */
-  holdOperations(functionName: string): () => void {
-    if (!this.held.has(functionName)) this.held.set(functionName, []);
-    return () => {
-      const waiting = this.held.get(functionName) ?? [];
-      this.held.delete(functionName);
-      for (const finish of waiting) finish();
-    };
-  }
-
-  /** Run `finish` now, or once the function's operations are released. */
-  whenReleased(functionName: string, finish: () => void): void {
-    const waiting = this.held.get(functionName);
-    if (waiting) waiting.push(finish);
-    else finish();
-  }
-
-  takeFailure(functionName: string): string | null {
-    const entry = this.failures.get(functionName);
-    if (!entry || entry.count <= 0) return null;
-    entry.count -= 1;
-    return entry.message;
-  }
+/** One Cloud Run Admin API update of a service (test hook). */
+export interface ServiceUpdateRecord {
+  service: string;
+  /** The revision name the template asked for ('' = generate one). */
+  revision: string;
+  /** The template's annotations. */
+  annotations: Record<string, string>;
+  /** started: a new revision is being deployed; reactivated: an existing revision of the same
+   *  configuration takes the traffic again; unchanged: nothing to deploy; busy: 409 (an operation is
+   *  in progress); revision-exists: 409 (that revision name has another configuration). */
+  outcome: 'started' | 'reactivated' | 'unchanged' | 'busy' | 'revision-exists';
 }

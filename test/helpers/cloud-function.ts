@@ -1,8 +1,9 @@
-// Cloud Functions fixtures: the local emulator (real Functions Framework instances, metadata
-// server, v2 API) wired into process.env so google-auth-library's ADC finds it, plus a target and
-// an adapter context for calling the adapter directly.
+// Google fixtures: the local emulator (Cloud Functions v2 and Cloud Run Admin v2 APIs on one port,
+// real Functions Framework / container instances, metadata server) wired into process.env so
+// google-auth-library's ADC finds it, plus targets and an adapter context for calling the adapters
+// directly.
 import { parseTargetFile } from '../../bench/config/load.js';
-import type { CloudFunctionTarget } from '../../bench/config/schema.js';
+import type { CloudFunctionTarget, CloudRunTarget } from '../../bench/config/schema.js';
 import type { AdapterContext } from '../../bench/adapters/types.js';
 import type { Journal, JournalEntry } from '../../bench/journal.js';
 import {
@@ -15,10 +16,17 @@ export { startCloudFunctions, type CloudFunctionsEmulator, type CloudFunctionsEm
 
 export const TEST_REGION = 'local-east1';
 
+/** The instance a deployment starts stays this long without a request (then a request is cold). */
+export const DEPLOYMENT_INSTANCE_IDLE = '300ms';
+/** cold.idle of update-config targets: longer than DEPLOYMENT_INSTANCE_IDLE. */
+export const SETTLE = '800ms';
+
 /** Start the emulator with one function `hello` (unless `functions` is given) and export its env. */
 export async function startCloudFunctionsForTest(options: Partial<CloudFunctionsEmulatorOptions> = {}): Promise<CloudFunctionsEmulator> {
   const emulator = await startCloudFunctions({
-    functions: [{ name: 'hello', region: TEST_REGION, idle: '30s', deployDelay: '100ms', environment: { GREETING: 'hi', API_KEY: 's3cret-value-123' } }],
+    functions: [
+      { name: 'hello', region: TEST_REGION, idle: '30s', deployDelay: '100ms', buildDelay: '1s', deploymentInstanceIdle: DEPLOYMENT_INSTANCE_IDLE, environment: { GREETING: 'hi', API_KEY: 's3cret-value-123' } },
+    ],
     ...options,
   });
   Object.assign(process.env, emulator.env);
@@ -34,11 +42,27 @@ export function cloudFunctionTarget(emulator: CloudFunctionsEmulator, extra: Rec
     region: TEST_REGION,
     function: fn,
     apiEndpoint: emulator.apiEndpoint,
-    cold: { samples: 3, strategy: 'update-config', instanceHeader: 'x-instance-id', waitTimeout: '20s' },
+    cold: { samples: 3, strategy: 'update-config', instanceHeader: 'x-instance-id', instanceUptimeHeader: 'x-instance-uptime-ms', idle: SETTLE, waitTimeout: '20s' },
     ...extra,
   };
   const config = parseTargetFile(JSON.stringify({ targets: [target] }), 'test.json', '/tmp/test.json');
   return config.targets[0] as CloudFunctionTarget;
+}
+
+/** A cloud-run target for a service of the emulator, validated and normalised by the real loader. */
+export function cloudRunTarget(emulator: CloudFunctionsEmulator, service: string, extra: Record<string, unknown> = {}): CloudRunTarget {
+  const target = {
+    name: `run-${service}`,
+    kind: 'cloud-run',
+    project: emulator.project,
+    region: TEST_REGION,
+    service,
+    apiEndpoint: emulator.apiEndpoint,
+    cold: { samples: 3, strategy: 'update-config', instanceHeader: 'x-instance-id', instanceUptimeHeader: 'x-instance-uptime-ms', idle: SETTLE, waitTimeout: '20s' },
+    ...extra,
+  };
+  const config = parseTargetFile(JSON.stringify({ targets: [target] }), 'test.json', '/tmp/test.json');
+  return config.targets[0] as CloudRunTarget;
 }
 
 export interface TestContext extends AdapterContext {
