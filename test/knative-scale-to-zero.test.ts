@@ -17,6 +17,9 @@ before(async () => {
     knativeServices: [
       { name: 'fn', idle: '600ms', initDelay: '100ms', terminationDelay: '200ms', cpu: '1', memory: '512Mi' },
       { name: 'busy', idle: '60s' },
+      // Kept from zero by something the up-front checks cannot see: its window annotation says
+      // 0.5 s, but it stays up for 60 s (as with traffic from elsewhere).
+      { name: 'stuck', idle: '60s', annotations: { 'autoscaling.knative.dev/window': '0.5s' } },
     ],
   });
 });
@@ -96,24 +99,39 @@ test('strategy idle waits the given time and then samples a new pod', async () =
 
 test('a service that does not reach zero within cold.waitTimeout fails clearly, with progress lines', async () => {
   const ctx = kubeAdapterContext();
-  const target = knativeTarget({ service: 'busy' });
+  const target = knativeTarget({ service: 'stuck' });
   const adapter = new KnativeAdapter({ ...target, cold: { ...target.cold!, waitTimeoutMs: 900, pollIntervalMs: 50 } }, ctx);
   await adapter.prepare();
-  await kube.cluster.waitForReadyPod({ kind: 'KnativeService', namespace: 'default', name: 'busy' }, 10_000);
+  await kube.cluster.waitForReadyPod({ kind: 'KnativeService', namespace: 'default', name: 'stuck' }, 10_000);
   const started = Date.now();
   await assert.rejects(adapter.forceCold(0), (err: unknown) => {
     assert.ok(err instanceof TargetFailure);
-    assert.match(err.message, /^target knative-test: timed out after 1 s waiting for knative service "busy" in namespace "default" to scale to zero \(last seen: 1 Running\); check the revision's autoscaling.knative.dev\/window/);
+    assert.match(err.message, /^target knative-test: timed out after 1 s waiting for knative service "stuck" in namespace "default" to scale to zero \(last seen: 1 Running\); check the revision's autoscaling.knative.dev\/window/);
     return true;
   });
   assert.ok(Date.now() - started < 5_000, 'the wait is bounded');
-  assert.ok(ctx.lines.some((l) => /waiting for knative service "busy" .* 1 Running/.test(l)), `progress reported: ${ctx.lines.join(' | ')}`);
+  assert.ok(ctx.lines.some((l) => /waiting for knative service "stuck" .* 1 Running/.test(l)), `progress reported: ${ctx.lines.join(' | ')}`);
+});
+
+test('a cold.waitTimeout shorter than the stable window is refused up front, naming both, before any wait', async () => {
+  const ctx = kubeAdapterContext();
+  const target = knativeTarget({ service: 'busy' });
+  const adapter = new KnativeAdapter({ ...target, cold: { ...target.cold!, waitTimeoutMs: 900 } }, ctx);
+  const since = kube.api.requests.length;
+  await assert.rejects(adapter.prepare(), (err: unknown) => {
+    assert.ok(err instanceof TargetFailure);
+    assert.match(err.message, /cold\.waitTimeout 0\.9 s is shorter than the 60 s knative service "busy" takes at least to scale to zero \(stable window 60 s, .*\): raise cold\.waitTimeout/);
+    return true;
+  });
+  assert.deepEqual(kube.api.requests.slice(since).filter((r) => r.path.endsWith('/pods')), [], 'no wait began: the pods were never listed');
 });
 
 test("Knative's at-zero rule: no Pending pod and no Running pod without a deletion timestamp", () => {
   assert.equal(isAtZero([]), true);
-  assert.equal(isAtZero([{ name: 'a', phase: 'Running', deleting: true, ready: false }]), true);
-  assert.equal(isAtZero([{ name: 'a', phase: 'Succeeded', deleting: false, ready: false }]), true);
-  assert.equal(isAtZero([{ name: 'a', phase: 'Running', deleting: false, ready: true }]), false);
-  assert.equal(isAtZero([{ name: 'a', phase: 'Pending', deleting: true, ready: false }]), false);
+  const pod = (phase: string, deleting: boolean) => ({ metadata: { name: 'a', ...(deleting ? { deletionTimestamp: new Date() } : {}) }, status: { phase } });
+  assert.equal(isAtZero([pod('Running', true)]), true);
+  assert.equal(isAtZero([pod('Succeeded', false)]), true);
+  assert.equal(isAtZero([pod('Failed', false)]), true, 'an evicted pod stays listed but does not keep the service from zero');
+  assert.equal(isAtZero([pod('Running', false)]), false);
+  assert.equal(isAtZero([pod('Pending', true)]), false);
 });

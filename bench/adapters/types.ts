@@ -49,12 +49,25 @@ export interface ColdPreparation {
   note?: string;
 }
 
+/** TLS settings of an https:// request beyond the system's trust store: a cluster's CA and client
+ *  certificate from a kubeconfig (requests through the API server's service proxy). */
+export interface TlsOptions {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  /** false: do not verify the server's certificate (kubeconfig insecure-skip-tls-verify). */
+  rejectUnauthorized?: boolean;
+  /** Name to verify the certificate against (kubeconfig tls-server-name). */
+  servername?: string;
+}
+
 /** A plain HTTP request the warm engines (autocannon, open model) can send over and over. */
 export interface HttpRequestSpec {
   url: string;
   method: string;
   headers: Record<string, string>;
   body?: string;
+  tls?: TlsOptions;
   /** Called by long warm phases to refresh short-lived credentials (ID tokens) before they expire. */
   refreshHeaders?: () => Promise<Record<string, string>>;
 }

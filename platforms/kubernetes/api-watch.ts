@@ -37,6 +37,7 @@ export function servePodWatch(cluster: Cluster, res: http.ServerResponse, watch:
   const wanted = (pod: PodState) => pod.namespace === watch.namespace && matchesSelector(pod.labels, watch.labelSelector);
   const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
+  res.flushHeaders(); // the API server answers at once, events or not
 
   const from = watch.resourceVersion === null || watch.resourceVersion === '0' ? null : Number(watch.resourceVersion);
   if (from !== null && from < cluster.droppedThrough) {
