@@ -38,6 +38,8 @@ export interface ApiRequestRecord {
 export interface InjectedFault {
   method?: string;
   pathIncludes?: string;
+  /** Matched against the query string (e.g. "watch=" for watch requests only). */
+  queryIncludes?: string;
   status: number;
   times: number;
 }
@@ -202,7 +204,9 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
         send(429, statusJson(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: Number(retryAfter) }), { 'retry-after': retryAfter });
         return;
       }
-      const fault = faults.find((f) => f.times > 0 && (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
+      const fault = faults.find(
+        (f) => f.times > 0 && (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)) && (!f.queryIncludes || url.search.includes(f.queryIncludes)),
+      );
       if (fault) {
         fault.times -= 1;
         req.resume();
