@@ -22,7 +22,8 @@ before(async () => {
       { name: 'idle', selector: { app: 'idle' }, ports: [{ name: 'http', port: 80 }] },
     ],
   });
-  token = (parse(readFileSync(kube.kubeconfigPath, 'utf8')) as { users: { user: { token: string } }[] }).users[0]!.user.token;
+  const config: { users: { user: { token: string } }[] } = parse(readFileSync(kube.kubeconfigPath, 'utf8'));
+  token = config.users[0]!.user.token;
   await until('the web pod ready', () => kube.cluster.readyPodsOf({ kind: 'Deployment', namespace: 'default', name: 'web' }).length === 1);
 });
 after(() => kube?.close());

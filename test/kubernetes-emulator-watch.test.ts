@@ -19,7 +19,8 @@ before(async () => {
     deployments: [{ name: 'web', replicas: 1, terminationDelay: '100ms' }, { name: 'other', replicas: 1 }],
     watchHistory: 5,
   });
-  token = (parse(readFileSync(kube.kubeconfigPath, 'utf8')) as { users: { user: { token: string } }[] }).users[0]!.user.token;
+  const config: { users: { user: { token: string } }[] } = parse(readFileSync(kube.kubeconfigPath, 'utf8'));
+  token = config.users[0]!.user.token;
   await until('both pods ready', () => kube.cluster.readyPodsOf({ kind: 'Deployment', namespace: 'default', name: 'web' }).length === 1 && kube.cluster.readyPodsOf({ kind: 'Deployment', namespace: 'default', name: 'other' }).length === 1);
 });
 after(() => kube?.close());

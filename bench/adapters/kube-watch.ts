@@ -64,6 +64,11 @@ export class PodWatch {
     return [...this.pods.values()];
   }
 
+  /** A watch is open (it may end at any time: the server decides). */
+  get open(): boolean {
+    return this.watching !== null;
+  }
+
   /** 'poll' once the API refused to watch. */
   get mode(): 'watch' | 'poll' {
     return this.polling ? 'poll' : 'watch';

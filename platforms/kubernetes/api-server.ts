@@ -26,6 +26,8 @@ export { matchesSelector } from './api-problem.js';
 export interface ApiRequestRecord {
   method: string;
   path: string;
+  /** The query string ("?watch=true&resourceVersion=12"), or "". */
+  query: string;
   contentType: string | null;
   status: number;
   /** When the answer was sent (Date.now()); for a watch, when its stream began. */
@@ -59,7 +61,7 @@ const AUTOSCALER_CONFIG = 'knative-serving/config-autoscaler';
 
 type Routed = { status: number; body: unknown } | { handled: 'watch' };
 
-export function startApiServer(cluster: Cluster, options: { port: number; token: string; throttle?: ThrottleOptions }): Promise<ApiServer> {
+export function startApiServer(cluster: Cluster, options: { port: number; token: string; throttle?: ThrottleOptions; watchTimeoutMs?: number }): Promise<ApiServer> {
   const requests: ApiRequestRecord[] = [];
   const faults: InjectedFault[] = [];
   /** Requests counted towards `throttle.every`. */
@@ -105,7 +107,7 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
         return { status: 200, body: podJson(pod) };
       }
       if (isWatch(url.searchParams)) {
-        servePodWatch(cluster, res, watchRequest(ns, url.searchParams));
+        servePodWatch(cluster, res, watchRequest(ns, url.searchParams), options.watchTimeoutMs);
         return { handled: 'watch' };
       }
       const selector = url.searchParams.get('labelSelector');
@@ -182,7 +184,7 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const log = (status: number, extra: Partial<ApiRequestRecord> = {}) => {
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, contentType: req.headers['content-type'] ?? null, status, at: Date.now(), ...extra });
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search, contentType: req.headers['content-type'] ?? null, status, at: Date.now(), ...extra });
       if (requests.length > MAX_LOG) requests.splice(0, requests.length - MAX_LOG);
     };
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {

@@ -33,7 +33,7 @@ export function isWatch(query: URLSearchParams): boolean {
 }
 
 /** Stream pod events to `res` until the client goes, the timeout passes or the server closes. */
-export function servePodWatch(cluster: Cluster, res: http.ServerResponse, watch: WatchRequest): void {
+export function servePodWatch(cluster: Cluster, res: http.ServerResponse, watch: WatchRequest, serverTimeoutMs?: number): void {
   const wanted = (pod: PodState) => pod.namespace === watch.namespace && matchesSelector(pod.labels, watch.labelSelector);
   const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
@@ -54,7 +54,8 @@ export function servePodWatch(cluster: Cluster, res: http.ServerResponse, watch:
   const onEvent = (event: PodEvent) => {
     if (wanted(event.pod)) write(event.type, podJson(event.pod));
   };
-  const timer = watch.timeoutSeconds !== null ? setTimeout(() => res.end(), watch.timeoutSeconds * 1000) : undefined;
+  const limits = [watch.timeoutSeconds !== null ? watch.timeoutSeconds * 1000 : null, serverTimeoutMs ?? null].filter((t): t is number => t !== null);
+  const timer = limits.length > 0 ? setTimeout(() => res.end(), Math.min(...limits)) : undefined;
   const stop = () => {
     cluster.off('pod', onEvent);
     clearTimeout(timer);

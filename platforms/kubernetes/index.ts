@@ -42,7 +42,7 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
   cluster.scalers.push(...options.hpas);
   for (const k of options.scaledObjects ?? []) {
     // KEDA drives a Deployment through an HPA of its own, named keda-hpa-<ScaledObject>.
-    cluster.scalers.push(k, { ...k, kind: 'HorizontalPodAutoscaler', name: `keda-hpa-${k.name}`, minReplicas: Math.max(1, k.minReplicas), ownerScaledObject: k.name });
+    cluster.scalers.push(k, { ...k, kind: 'HorizontalPodAutoscaler', name: `keda-hpa-${k.name}`, minReplicas: Math.max(1, k.minReplicas), ownerScaledObject: k.name, paused: false });
   }
   const fronts: Front[] = [];
   let api: ApiServer | undefined;
@@ -58,7 +58,7 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
     })());
 
   try {
-    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle });
+    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle, watchTimeoutMs: options.watchTimeoutMs });
     kubeconfig = writeKubeconfig(api.url, token, options.contextNamespace);
     for (const s of options.services) cluster.addService(s);
     const deploymentUrls: Record<string, string> = {};

@@ -189,7 +189,7 @@ export function scalerJson(cluster: Cluster, s: ScalerOptions): Json {
     return {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',
-      metadata,
+      metadata: { ...metadata, ...(s.paused ? { annotations: { 'autoscaling.keda.sh/paused': 'true' } } : {}) },
       spec: { scaleTargetRef: { name: s.deployment }, minReplicaCount: s.minReplicas, maxReplicaCount: s.maxReplicas, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '60' } }] },
     };
   }

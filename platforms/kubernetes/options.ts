@@ -84,6 +84,8 @@ const scaledObjectSchema = z.strictObject({
   deployment: dnsName,
   minReplicaCount: scale.optional(),
   maxReplicaCount: z.int().min(1).optional(),
+  /** Annotated autoscaling.keda.sh/paused: "true" (KEDA stops scaling it). */
+  paused: z.boolean().optional(),
 });
 
 /** One ingress address for every Knative Service: routes by Host, 404 for a host it does not know. */
@@ -121,6 +123,8 @@ const optionsSchema = z.strictObject({
   contextNamespace: dnsName.optional(),
   /** Pod changes kept for watches; a watch from an older resourceVersion gets 410 Expired. */
   watchHistory: z.int().min(1).optional(),
+  /** The API server ends each watch after this long, as real ones do (--min-request-timeout, 30-60 min). */
+  watchTimeout: duration.optional(),
 });
 
 export type KubeEmulatorInput = z.input<typeof optionsSchema>;
@@ -176,6 +180,7 @@ export interface ScalerOptions {
   maxReplicas: number;
   /** An HPA KEDA made for this ScaledObject (keda-hpa-<name>, owned by it). */
   ownerScaledObject?: string;
+  paused?: boolean;
 }
 
 export interface ThrottleOptions {
@@ -198,6 +203,7 @@ export interface KubeEmulatorOptions {
   ingress?: { port: number; domain: string };
   contextNamespace: string;
   watchHistory: number;
+  watchTimeoutMs?: number;
 }
 
 const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : durationToMs(value));
@@ -261,11 +267,13 @@ export function parseKubeEmulatorOptions(input: unknown, label = 'emulators.kube
         deployment: k.deployment,
         minReplicas: k.minReplicaCount ?? 0,
         maxReplicas: k.maxReplicaCount ?? 100,
+        paused: k.paused ?? false,
       })) ?? null,
     knativeAutoscaler: o.knativeAutoscaler ?? {},
     ...(o.ingress ? { ingress: { port: o.ingress.port ?? 0, domain: o.ingress.domain ?? 'example.com' } } : {}),
     contextNamespace: o.contextNamespace ?? 'default',
     watchHistory: o.watchHistory ?? 1000,
+    ...(o.watchTimeout !== undefined ? { watchTimeoutMs: ms(o.watchTimeout, 0) } : {}),
   };
   const seen = new Set<string>();
   for (const [list, kind] of [[options.deployments, 'deployments'], [options.knativeServices, 'knativeServices'], [options.services, 'services']] as const) {
