@@ -146,7 +146,8 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
   const ctx: AdapterContext = {
     baseDir: run.baseDir,
     signal,
-    log: (message) => progress.status(`${label}: ${message}`),
+    // Warnings (up-front findings) stay in the log; other lines are transient progress.
+    log: (message) => (message.startsWith('warning: ') ? progress.log(`  ${label}: ${message}`) : progress.status(`${label}: ${message}`)),
     journal: run.journal,
     timeoutMs: target.timeoutMs,
   };
