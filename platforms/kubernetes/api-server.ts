@@ -12,6 +12,7 @@
 // With the `throttle` option every Nth request is refused with 429 TooManyRequests and a
 // Retry-After header, as API Priority and Fairness refuses requests under load (docs/platforms.md).
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Cluster, DeploymentRecord } from './cluster.js';
 import type { ScalerOptions, ThrottleOptions } from './options.js';
@@ -61,7 +62,16 @@ const AUTOSCALER_CONFIG = 'knative-serving/config-autoscaler';
 
 type Routed = { status: number; body: unknown } | { handled: 'watch' };
 
-export function startApiServer(cluster: Cluster, options: { port: number; token: string; throttle?: ThrottleOptions; watchTimeoutMs?: number }): Promise<ApiServer> {
+export interface ApiServerOptions {
+  port: number;
+  token: string;
+  throttle?: ThrottleOptions;
+  watchTimeoutMs?: number;
+  /** PEM certificate and key: serve https. */
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+export function startApiServer(cluster: Cluster, options: ApiServerOptions): Promise<ApiServer> {
   const requests: ApiRequestRecord[] = [];
   const faults: InjectedFault[] = [];
   /** Requests counted towards `throttle.every`. */
@@ -181,7 +191,7 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
     throw new HttpProblem(404, 'NotFound', 'the server could not find the requested resource');
   }
 
-  const server = http.createServer(async (req, res) => {
+  const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const log = (status: number, extra: Partial<ApiRequestRecord> = {}) => {
       requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search, contentType: req.headers['content-type'] ?? null, status, at: Date.now(), ...extra });
@@ -229,14 +239,15 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
       if (res.headersSent) res.destroy();
       else send(problem.code, statusJson(problem.code, problem.reason, problem.message, problem.details));
     }
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {
       const port = (server.address() as AddressInfo).port;
       resolve({
-        url: `http://127.0.0.1:${port}`,
+        url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
         port,
         requests,
         injectFault: (fault) => faults.push({ ...fault }),

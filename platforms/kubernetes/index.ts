@@ -6,6 +6,7 @@
 // scaledObjects, knativeAutoscaler, ingress { port, domain }, contextNamespace, watchHistory, and
 // throttle { every, retryAfter, pathIncludes }: every Nth API request answered 429 with Retry-After.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
 import { startApiServer, type ApiServer } from './api-server.js';
 import { Cluster } from './cluster.js';
@@ -58,8 +59,9 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
     })());
 
   try {
-    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle, watchTimeoutMs: options.watchTimeoutMs });
-    kubeconfig = writeKubeconfig(api.url, token, options.contextNamespace);
+    const tls = options.tls ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) } : undefined;
+    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle, watchTimeoutMs: options.watchTimeoutMs, tls });
+    kubeconfig = writeKubeconfig(api.url, token, options.contextNamespace, tls?.cert);
     for (const s of options.services) cluster.addService(s);
     const deploymentUrls: Record<string, string> = {};
     const knativeUrls: Record<string, string> = {};

@@ -125,6 +125,9 @@ const optionsSchema = z.strictObject({
   watchHistory: z.int().min(1).optional(),
   /** The API server ends each watch after this long, as real ones do (--min-request-timeout, 30-60 min). */
   watchTimeout: duration.optional(),
+  /** Serve the API over https with this certificate (PEM files); the kubeconfig then carries it as
+   *  the cluster's certificate-authority-data, as a real cluster's does. */
+  tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
 });
 
 export type KubeEmulatorInput = z.input<typeof optionsSchema>;
@@ -204,6 +207,7 @@ export interface KubeEmulatorOptions {
   contextNamespace: string;
   watchHistory: number;
   watchTimeoutMs?: number;
+  tls?: { certFile: string; keyFile: string };
 }
 
 const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : durationToMs(value));
@@ -274,6 +278,7 @@ export function parseKubeEmulatorOptions(input: unknown, label = 'emulators.kube
     contextNamespace: o.contextNamespace ?? 'default',
     watchHistory: o.watchHistory ?? 1000,
     ...(o.watchTimeout !== undefined ? { watchTimeoutMs: ms(o.watchTimeout, 0) } : {}),
+    ...(o.tls ? { tls: o.tls } : {}),
   };
   const seen = new Set<string>();
   for (const [list, kind] of [[options.deployments, 'deployments'], [options.knativeServices, 'knativeServices'], [options.services, 'services']] as const) {
