@@ -150,10 +150,7 @@ export const kubernetesTargetSchema = z.strictObject({
   ...common('kubernetes'),
   url: httpUrl.optional().describe('Where to send requests (an ingress, a load balancer); or leave it out and name service:'),
   service: z.string().min(1).optional().describe("A Service of the Deployment, reached through the API server's service proxy with the kubeconfig's credentials (instead of url)"),
-  servicePort: z
-    .union([z.int().min(1).max(65535), z.string().min(1)], { error: 'expected a port number or a port name' })
-    .optional()
-    .describe("service: the Service port (number or name); default: its first port"),
+  servicePort: z.union([z.int().min(1).max(65535), z.string().min(1)]).optional().describe('service: the Service port (number or name); default: its first port'),
   path: z.string().regex(/^\//, { error: 'expected a path starting with /' }).optional().describe('service: path and query to request; default /'),
   deployment: z.string().min(1),
   namespace,
@@ -270,7 +267,6 @@ export type KubernetesTarget = CommonTarget & {
   url?: string;
   service?: string;
   servicePort?: number | string;
-  /** Path and query requested through the service proxy (default "/"). */
   path?: string;
   deployment: string;
   /** Absent: the kubeconfig context's namespace, then `default` (resolved by the adapter). */
