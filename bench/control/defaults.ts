@@ -46,6 +46,3 @@ export const KUBE_PROXY_POLL_MS = 250;
 
 /** Data-plane poll while the pods of a scaled-up Deployment start. */
 export const KUBE_DATA_POLL_MS = 10;
-
-/** How long to keep asking the API for ready replicas after the first successful response. */
-export const KUBE_READY_GRACE_MS = 5_000;
