@@ -172,7 +172,15 @@ export class PodWatch {
       }
       if (!abandoned) this.apply(type, object);
     };
-    controller = await withTimeout(new Watch(this.clients.config).watch(path, query, onEvent, ended), API_CALL_TIMEOUT_MS, `watch pods ${this.labelSelector}`);
+    const opening = new Watch(this.clients.config).watch(path, query, onEvent, ended);
+    try {
+      controller = await withTimeout(opening, API_CALL_TIMEOUT_MS, `watch pods ${this.labelSelector}`);
+    } catch (err) {
+      // No answer in time: if the watch opens later after all, close it rather than leak it.
+      abandoned = true;
+      void opening.then((late) => late.abort(), () => undefined);
+      throw err;
+    }
     live = true;
     if (early) {
       const { err } = early;
