@@ -115,3 +115,17 @@ test('a warm phase through the proxy is warned about up front: its hop and rate 
   assert.ok(ctx.lines.some((l) => /^warning: warm requests to service "web" go through the API server's proxy/.test(l)), ctx.lines.join(' | '));
   await adapter.restore();
 });
+
+test('a loopback url with scale-from-zero (a port-forward, most likely) is warned about, naming service:', async () => {
+  for (const url of ['http://127.0.0.1:8080/', 'http://localhost:8080/', 'http://[::1]:8080/']) {
+    const ctx = kubeAdapterContext();
+    await new KubernetesAdapter(kubernetesTarget({ url, deployment: 'web' }), ctx).prepare();
+    assert.ok(
+      ctx.lines.some((l) => l.startsWith(`warning: url ${url} is a loopback address: if it is \`kubectl port-forward\`, that is bound to one pod`) && l.includes('name service:')),
+      `${url}: ${ctx.lines.join(' | ')}`,
+    );
+  }
+  const ingress = kubeAdapterContext();
+  await new KubernetesAdapter(kubernetesTarget({ url: 'http://203.0.113.10/', deployment: 'web' }), ingress).prepare();
+  assert.ok(!ingress.lines.some((l) => l.includes('loopback')), 'not for an ingress address');
+});
