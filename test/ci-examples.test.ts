@@ -64,3 +64,34 @@ test('the Kubernetes Job example: a never-retried Job with a valid embedded targ
   assert.deepEqual(config.targets.map((t) => t.kind), ['kubernetes', 'lambda']);
   assert.equal(config.thresholds.length, 3);
 });
+
+test("the Job's RBAC grants what the Kubernetes and Knative adapters call, and no create on workloads", () => {
+  const docs = parseAllDocuments(readFileSync('deploy/kubernetes-job.yaml', 'utf8')).map((d) => d.toJS());
+  const roles = docs.filter((d) => d.kind === 'Role');
+  const grants = (namespace: string, group: string, resource: string, verb: string) =>
+    roles.some(
+      (r) =>
+        r.metadata.namespace === namespace &&
+        r.rules.some((rule: { apiGroups: string[]; resources: string[]; verbs: string[] }) => rule.apiGroups.includes(group) && rule.resources.includes(resource) && rule.verbs.includes(verb)),
+    );
+  for (const [group, resource, verb] of [
+    ['apps', 'deployments', 'get'],
+    ['apps', 'deployments/scale', 'patch'],
+    ['', 'pods', 'list'],
+    ['', 'pods', 'watch'],
+    ['', 'services', 'get'],
+    ['', 'services/proxy', 'get'],
+    ['', 'services/proxy', 'create'],
+    ['autoscaling', 'horizontalpodautoscalers', 'list'],
+    ['keda.sh', 'scaledobjects', 'list'],
+    ['serving.knative.dev', 'services', 'get'],
+  ] as const) {
+    assert.ok(grants('apps', group, resource, verb), `${verb} ${group || 'core'}/${resource} in the targets' namespace`);
+  }
+  assert.ok(grants('knative-serving', '', 'configmaps', 'get'), 'config-autoscaler is readable');
+  const bindings = docs.filter((d) => d.kind === 'RoleBinding');
+  for (const role of roles) {
+    assert.ok(bindings.some((b) => b.metadata.namespace === role.metadata.namespace && b.roleRef.name === role.metadata.name && b.subjects[0].name === 'coldbench'), `${role.metadata.name} is bound`);
+  }
+  assert.ok(!roles.some((r) => r.rules.some((rule: { resources: string[]; verbs: string[] }) => rule.resources.some((x) => x === 'deployments' || x === 'pods') && rule.verbs.includes('create'))), 'creates no workload');
+});

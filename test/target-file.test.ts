@@ -106,7 +106,9 @@ test('rate and connections together are refused (two load models)', () => {
 test('the example target files validate (the cloud example with its ${API_TOKEN} set)', async () => {
   const { loadTargetFile } = await import('../bench/config/load.js');
   const cloud = loadTargetFile('targets/example-cloud.yaml', { API_TOKEN: 'token-for-the-test' });
-  assert.deepEqual(cloud.targets.map((t) => t.kind), ['http', 'lambda', 'cloud-function', 'cloud-run', 'knative', 'kubernetes']);
+  assert.deepEqual(cloud.targets.map((t) => t.kind), ['http', 'lambda', 'cloud-function', 'cloud-run', 'knative', 'kubernetes', 'kubernetes']);
+  const proxied = cloud.targets[6]!;
+  assert.ok(proxied.kind === 'kubernetes' && proxied.service === 'hello' && proxied.url === undefined, 'one Deployment through the service proxy');
   const rated = cloud.targets[5]!;
   assert.equal(rated.warm?.rate, 200);
   assert.equal(rated.warm?.connections, 4, 'a target with rate does not inherit the default connections');

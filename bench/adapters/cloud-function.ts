@@ -68,7 +68,7 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     const updates = this.strategy === 'update-config';
     const auth: GoogleAuth = await createAuth();
     // Credentials that cannot mint an accepted ID token stop the target before any API call.
-    if (this.target.auth === 'id-token') enforceProblems(credentialProblems(await credentialKind(auth), this.subject), this.ctx.log);
+    if (this.target.auth === 'id-token') enforceProblems(credentialProblems(await credentialKind(auth), this.subject), this.ctx);
     try {
       this.functions = await createFunctionsClient(auth, this.target.apiEndpoint);
       this.ctx.log(`reading ${this.name}`);
@@ -81,7 +81,7 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     const fn = this.fn;
     const checked: CheckedTarget = { subject: this.subject, strategy: this.strategy, auth: this.target.auth, uptimeHeader: this.target.cold?.instanceUptimeHeader !== undefined };
     const problems: Problem[] = fn ? functionProblems(fn, { ...checked, url: this.target.url }) : [];
-    enforceProblems(problems.filter((p) => p.severity === 'error'), this.ctx.log);
+    enforceProblems(problems.filter((p) => p.severity === 'error'), this.ctx);
 
     let service: RunService | null = null;
     const serviceName = fn?.serviceConfig?.service ?? '';
@@ -100,7 +100,7 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     const audience = idTokenAudience(service?.uri || fn?.serviceConfig?.uri || url);
     const known: RunService | null = service ?? (fn ? { name: this.name, uri: fn.serviceConfig?.uri ?? null, urls: fn.url ? [fn.url] : [] } : null);
     problems.push(...audienceProblems(audience, known, checked));
-    enforceProblems(problems, this.ctx.log);
+    enforceProblems(problems, this.ctx);
 
     await this.caller.setUp(auth, url, audience);
     if (service && this.services) {

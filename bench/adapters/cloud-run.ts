@@ -57,7 +57,7 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
     const updates = this.strategy === 'update-config';
     const auth: GoogleAuth = await createAuth();
     // Credentials that cannot mint an accepted ID token stop the target before any API call.
-    if (this.target.auth === 'id-token') enforceProblems(credentialProblems(await credentialKind(auth), this.subject), this.ctx.log);
+    if (this.target.auth === 'id-token') enforceProblems(credentialProblems(await credentialKind(auth), this.subject), this.ctx);
     try {
       this.client = await createServicesClient(auth, this.target.apiEndpoint);
       this.ctx.log(`reading ${this.name}`);
@@ -73,7 +73,7 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
     // The service's own URL is always an accepted audience, whatever URL the calls go to.
     const audience = idTokenAudience(service?.uri || url);
     const problems: Problem[] = [...(service ? serviceProblems(service, checked) : []), ...audienceProblems(audience, service, checked)];
-    enforceProblems(problems, this.ctx.log);
+    enforceProblems(problems, this.ctx);
 
     await this.caller.setUp(auth, url, audience);
     if (updates && service && this.client) {

@@ -1,45 +1,40 @@
-// kind: knative: a Knative Service, called at `url` or at the Service's status.url, optionally through
-// an ingress address with a `host` header. Cold strategy scale-to-zero changes nothing on the
-// platform: forceCold waits (bounded, with progress) until the service has no pod that is Pending
-// or Running without a deletionTimestamp (Knative's own "at zero" check), then the sample is one
-// request on a fresh connection, which the activator holds while a pod starts. none / idle /
-// command work as for plain HTTP.
+// kind: knative: a Knative Service, called at `url` or at the Service's status.url; through an
+// ingress address (`url` on another host than status.url) the Host header is status.url's host
+// unless `host` says otherwise. Up front (knative-problems.ts) it refuses what keeps the service
+// from zero and predicts the wait per sample. Cold strategy scale-to-zero changes nothing on the
+// platform: forceCold watches the pods (bounded, with progress) until none is Pending or Running
+// without a deletionTimestamp (Knative's own "at zero" check), then the sample is one request on a
+// fresh connection, which the activator holds while a pod starts; the new pod's own start-up times
+// (its conditions) are recorded beside it. none / idle / command work as for plain HTTP.
+import type { V1Pod } from '@kubernetes/client-node';
 import type { KnativeTarget } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
 import { KNATIVE_ZERO_POLL_MS } from '../control/defaults.js';
-import { pollUntil } from '../control/poll.js';
 import { messageOf, TargetFailure } from '../errors.js';
 import type { KnativeFacts } from '../results/platform-facts.js';
 import { invokeHttpTarget } from './http.js';
-import { apiErrorReason, apiStatusCode, connectKube, describePods, kubeCall, listPods, type KubeClients, type PodState } from './kube-client.js';
+import { apiErrorReason, apiStatusCode, connectKube, kubeCall, type KubeClients } from './kube-client.js';
+import { describePods, podStartTimes } from './kube-pods.js';
 import { podRequests } from './kube-quantity.js';
+import { PodWatch, waitForPods } from './kube-watch.js';
+import { ingressHost, knativeProblems, predictZeroWait, readKnativePlan } from './knative-problems.js';
+import { asKnativeService, type KnativeServiceObject } from './knative-service.js';
+import { newPodTimes } from './knative-pod-times.js';
+import { enforceProblems } from './problems.js';
 import { forceColdCommon } from './strategies.js';
 import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
 
 /** Knative's "scaled to zero": no pod Pending, none Running without a deletion timestamp. */
-export function isAtZero(pods: PodState[]): boolean {
-  return !pods.some((p) => p.phase === 'Pending' || (p.phase === 'Running' && !p.deleting));
-}
-
-interface KnativeServiceObject {
-  metadata?: { name?: string };
-  spec?: {
-    template?: {
-      metadata?: { annotations?: Record<string, string> };
-      spec?: { containerConcurrency?: number; containers?: { resources?: { requests?: Record<string, string> } }[] };
-    };
-  };
-  status?: {
-    url?: string;
-    latestReadyRevisionName?: string;
-    conditions?: { type?: string; status?: string; message?: string; reason?: string }[];
-  };
+export function isAtZero(pods: V1Pod[]): boolean {
+  return !pods.some((p) => p.status?.phase === 'Pending' || (p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp));
 }
 
 export class KnativeAdapter implements Adapter<'knative'> {
   readonly kind = 'knative';
   private clients: KubeClients | undefined;
   private url: string | undefined;
+  private host: string | undefined;
+  private pods: PodWatch | undefined;
   private facts: KnativeFacts = { kind: 'knative' };
 
   constructor(
@@ -47,44 +42,53 @@ export class KnativeAdapter implements Adapter<'knative'> {
     private readonly ctx: AdapterContext,
   ) {
     this.url = target.url;
+    this.host = target.host;
+  }
+
+  private get namespace(): string {
+    return this.clients?.location.namespace ?? this.target.namespace ?? '(the context\'s)';
   }
 
   private get name(): string {
-    return `knative service ${JSON.stringify(this.target.service)} in namespace ${JSON.stringify(this.target.namespace)}`;
+    return `knative service ${JSON.stringify(this.target.service)} in namespace ${JSON.stringify(this.namespace)}`;
   }
 
   private get scaleToZero(): boolean {
     return this.target.cold?.strategy === 'scale-to-zero';
   }
 
-  private get selector(): string {
-    return `serving.knative.dev/service=${this.target.service}`;
-  }
-
   async prepare(): Promise<void> {
     const needsApi = !this.target.url || this.scaleToZero;
+    let service: KnativeServiceObject | undefined;
     try {
-      await this.readService();
+      service = await this.readService();
     } catch (err) {
       if (needsApi) throw err;
       this.ctx.log(`could not read ${this.name} for the report: ${messageOf(err)}`);
     }
+    if (service && this.clients) {
+      const plan = await readKnativePlan(this.clients, this.target, service, this.ctx.signal);
+      if ('unreadable' in plan.autoscaler && this.scaleToZero) {
+        this.ctx.log(`could not read knative-serving/config-autoscaler (${plan.autoscaler.unreadable}): assuming Knative's defaults for the checks`);
+      }
+      enforceProblems(knativeProblems(plan), this.ctx);
+      if (this.scaleToZero) {
+        const wait = predictZeroWait(plan);
+        this.ctx.log(`each cold sample first waits for scale to zero: ${Math.round(wait.minMs / 1000)}-${Math.round(wait.maxMs / 1000)} s (${wait.because})`);
+      }
+    }
     if (!this.url) throw new TargetFailure(`target ${this.target.name}: ${this.name} has no status.url yet and the target sets no url`);
+    this.host = ingressHost({ url: this.target.url, host: this.target.host }, service?.status?.url);
+    if (this.host && !this.target.host) this.ctx.log(`sending Host: ${this.host} (from status.url) to ${this.url}`);
   }
 
-  private async readService(): Promise<void> {
+  private async readService(): Promise<KnativeServiceObject> {
     const clients = (this.clients ??= connectKube({ context: this.target.context, namespace: this.target.namespace, what: `target ${this.target.name}` }));
+    const namespace = clients.location.namespace;
     let service: KnativeServiceObject;
     try {
       const object: unknown = await kubeCall(
-        () =>
-          clients.custom.getNamespacedCustomObject({
-            group: 'serving.knative.dev',
-            version: 'v1',
-            namespace: this.target.namespace,
-            plural: 'services',
-            name: this.target.service,
-          }),
+        () => clients.custom.getNamespacedCustomObject({ group: 'serving.knative.dev', version: 'v1', namespace, plural: 'services', name: this.target.service }),
         `read ${this.name}`,
         { signal: this.ctx.signal },
       );
@@ -105,7 +109,7 @@ export class KnativeAdapter implements Adapter<'knative'> {
     const requests = podRequests(template?.spec?.containers);
     this.facts = {
       kind: 'knative',
-      namespace: this.target.namespace,
+      namespace,
       service: this.target.service,
       context: clients.location.context,
       url: this.url,
@@ -117,28 +121,26 @@ export class KnativeAdapter implements Adapter<'knative'> {
       memoryRequestMiB: requests.memoryRequestMiB,
       containerRequests: requests.requests,
     };
+    return service;
+  }
+
+  /** The service's pods, watched from the first wait on (one list, then one long-lived watch). */
+  private podWatch(clients: KubeClients): PodWatch {
+    return (this.pods ??= new PodWatch(clients, `serving.knative.dev/service=${this.target.service}`, this.ctx.log));
   }
 
   async forceCold(_seq?: number): Promise<ColdPreparation> {
     if (!this.scaleToZero) return (await forceColdCommon(this.target.cold, this.ctx)) ?? {};
     const clients = this.clients;
-    if (!clients) throw new TargetFailure(`target ${this.target.name}: forceCold before prepare`);
-    const cold = this.target.cold!;
+    const cold = this.target.cold;
+    if (!clients || !cold) throw new TargetFailure(`target ${this.target.name}: forceCold before prepare`);
     const start = nowUs();
     try {
-      const { waitedMs } = await pollUntil<void>(
-        async () => {
-          // A transient failure (429, 5xx) is retried by the wait; any other ends it.
-          const pods = await listPods(clients, this.selector);
-          return isAtZero(pods) ? { done: true, value: undefined } : { done: false, state: describePods(pods) };
-        },
-        {
-          timeoutMs: cold.waitTimeoutMs,
-          intervalMs: cold.pollIntervalMs || KNATIVE_ZERO_POLL_MS,
-          signal: this.ctx.signal,
-          log: this.ctx.log,
-          what: `${this.name} to scale to zero`,
-        },
+      const { waitedMs } = await waitForPods<void>(
+        this.podWatch(clients),
+        // A transient failure (429, 5xx) is retried by the wait; any other ends it.
+        (pods) => (isAtZero(pods) ? { done: true, value: undefined } : { done: false, state: describePods(pods) }),
+        { timeoutMs: cold.waitTimeoutMs, intervalMs: cold.pollIntervalMs || KNATIVE_ZERO_POLL_MS, signal: this.ctx.signal, log: this.ctx.log, what: `${this.name} to scale to zero` },
       );
       return { controlPlaneUs: usSince(start), note: `at zero after ${waitedMs} ms` };
     } catch (err) {
@@ -147,22 +149,25 @@ export class KnativeAdapter implements Adapter<'knative'> {
         throw new TargetFailure(`target ${this.target.name}: cannot list the pods of ${this.name}: ${apiErrorReason(err)}`);
       }
       if (!err.message.startsWith('target ')) {
-        throw new TargetFailure(
-          `target ${this.target.name}: ${err.message}; check the revision's autoscaling.knative.dev/window and cold.waitTimeout`,
-        );
+        throw new TargetFailure(`target ${this.target.name}: ${err.message}; check the revision's autoscaling.knative.dev/window and cold.waitTimeout`);
       }
       throw err;
     }
   }
 
-  sampleCold(_seq?: number): Promise<Invocation> {
-    return this.invoke({ fresh: true });
+  async sampleCold(_seq?: number): Promise<Invocation> {
+    const watch = this.clients && this.scaleToZero ? this.podWatch(this.clients) : undefined;
+    const sample = await this.invoke({ fresh: true });
+    if (!watch || sample.error || this.ctx.signal.aborted) return sample;
+    // Untimed: the pod that answered, and its own start-up from its conditions.
+    const pod = await newPodTimes(watch, sample, this.ctx.signal);
+    return { ...sample, extra: { ...sample.extra, ...podStartTimes(pod, sample.startedAtMs) } };
   }
 
   private requestSpec(): HttpRequestSpec {
     const headers = { ...this.target.headers };
     // Calling through an ingress address: the ingress routes by Host.
-    if (this.target.host) headers.host = this.target.host;
+    if (this.host) headers.host = this.host;
     return { url: this.url!, method: this.target.method, headers, body: this.target.body };
   }
 
@@ -174,8 +179,14 @@ export class KnativeAdapter implements Adapter<'knative'> {
     return { type: 'http' as const, request: this.requestSpec() };
   }
 
-  /** scale-to-zero only waits; nothing on the platform was changed. */
-  async restore(): Promise<void> {}
+  /** scale-to-zero only waits; nothing on the platform was changed. The pod watch is closed. */
+  async restore(): Promise<void> {
+    this.pods?.stop();
+  }
+
+  async close(): Promise<void> {
+    this.pods?.stop();
+  }
 
   describe(): KnativeFacts {
     return { ...this.facts };
@@ -186,9 +197,3 @@ export class KnativeAdapter implements Adapter<'knative'> {
 export const knativeModule: AdapterModule<'knative'> = {
   create: async (target, ctx) => new KnativeAdapter(target, ctx),
 };
-
-/** The parts of a serving.knative.dev/v1 Service read here (the custom-objects API returns untyped JSON). */
-function asKnativeService(object: unknown): KnativeServiceObject {
-  if (object === null || typeof object !== 'object') throw new TargetFailure('the API returned no Service object');
-  return object;
-}

@@ -1,14 +1,15 @@
 // Shared by the knative and kubernetes adapters: API clients from the standard kubeconfig chain
-// (KUBECONFIG, ~/.kube/config, in-cluster) with an optional context, API error messages, pod
-// listing, and API calls bounded in time and retried while the API server throttles.
+// (KUBECONFIG, ~/.kube/config, in-cluster) with an optional context, the namespace (the target's,
+// else the context's, else `default`), API error messages, and API calls bounded in time and
+// retried while the API server throttles.
 import {
   ApiException,
   AppsV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   type Cluster,
-  type V1Pod,
 } from '@kubernetes/client-node';
 import { API_CALL_TIMEOUT_MS, API_RETRY_MS } from '../control/defaults.js';
 import { callWithRetry } from '../control/poll.js';
@@ -27,11 +28,15 @@ export interface KubeClients {
   apps: AppsV1Api;
   core: CoreV1Api;
   custom: CustomObjectsApi;
+  autoscaling: AutoscalingV2Api;
+  /** Where the target is; `namespace` resolved (target, then context, then default). */
   location: KubeLocation;
 }
 
-/** Load the kubeconfig (KUBECONFIG works) and build clients; TargetFailure names what is wrong. */
-export function connectKube(options: { context?: string; namespace: string; what: string }): KubeClients {
+/** Load the kubeconfig (KUBECONFIG works) and build clients; TargetFailure names what is wrong.
+ *  Without a namespace, the context's is used (in a pod: its service account's), then `default`,
+ *  as kubectl does. */
+export function connectKube(options: { context?: string; namespace?: string; what: string }): KubeClients {
   const config = new KubeConfig();
   try {
     config.loadFromDefault();
@@ -50,12 +55,14 @@ export function connectKube(options: { context?: string; namespace: string; what
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new TargetFailure(`${options.what}: the kubeconfig's current context ${JSON.stringify(config.getCurrentContext())} names no cluster`);
   allowPlainHttp(config, cluster);
+  const namespace = options.namespace ?? (config.getContextObject(config.getCurrentContext())?.namespace?.trim() || 'default');
   return {
     config,
     apps: config.makeApiClient(AppsV1Api),
     core: config.makeApiClient(CoreV1Api),
     custom: config.makeApiClient(CustomObjectsApi),
-    location: { context: config.getCurrentContext(), server: cluster.server, namespace: options.namespace },
+    autoscaling: config.makeApiClient(AutoscalingV2Api),
+    location: { context: config.getCurrentContext(), server: cluster.server, namespace },
   };
 }
 
@@ -123,43 +130,8 @@ export async function withTimeout<T>(call: Promise<T>, timeoutMs: number, what: 
   }
 }
 
-export interface PodState {
-  name: string;
-  phase: string;
-  deleting: boolean;
-  ready: boolean;
-}
-
-function podState(pod: V1Pod): PodState {
-  return {
-    name: pod.metadata?.name ?? '?',
-    phase: pod.status?.phase ?? 'Unknown',
-    deleting: Boolean(pod.metadata?.deletionTimestamp),
-    ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-  };
-}
-
-export async function listPods(clients: KubeClients, labelSelector: string): Promise<PodState[]> {
-  const list = await withTimeout(
-    clients.core.listNamespacedPod({ namespace: clients.location.namespace, labelSelector }),
-    API_CALL_TIMEOUT_MS,
-    `list pods ${labelSelector}`,
-  );
-  return list.items.map(podState);
-}
-
 export function selectorOf(matchLabels: Record<string, string> | undefined): string {
   return Object.entries(matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-}
-
-export function describePods(pods: PodState[]): string {
-  if (pods.length === 0) return 'no pods';
-  const counts = new Map<string, number>();
-  for (const p of pods) {
-    const key = p.deleting ? 'Terminating' : p.phase;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
 }

@@ -1,24 +1,29 @@
 // The Kubernetes control plane of scale-from-zero: scaling through the scale subresource, and the
-// cold sample itself, timed from the scale-up to the first successful response (polling through
-// refused connections and 503s, which mean "still starting"), with the time until the API reports
-// a ready replica recorded beside it (extra.readyMs). The sample ends only once every replica of the
-// scale-up is ready (untimed): pods of one scale-up become ready at different times, and what
-// follows (the warm phase, the next sample) must find the Deployment as it was, not with a replica
-// still starting.
+// cold sample itself, timed from the scale-up to the first successful response (retrying through
+// refused connections and 502/503/504, which mean "still starting"; through the API server's
+// service proxy also 429, after its Retry-After). Beside it, from the pod watch: when the API first
+// showed a ready pod (extra.readyMs) and the serving pod's own start-up times from its conditions.
+// The sample ends only once every replica of the scale-up is ready (untimed): pods of one scale-up
+// become ready at different times, and what follows (the warm phase, the next sample) must find
+// the Deployment as it was, not with a replica still starting.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { nowUs, usSince } from '../control/clock.js';
-import { API_CALL_TIMEOUT_MS } from '../control/defaults.js';
-import { pollUntil } from '../control/poll.js';
+import { KUBE_API_POLL_MS } from '../control/defaults.js';
+import { parseRetryAfter } from '../control/transient.js';
 import { timedRequest, type TimedResponse } from '../http/timed-request.js';
-import { kubeCall, withTimeout, type KubeClients } from './kube-client.js';
+import { kubeCall, type KubeClients } from './kube-client.js';
+import { isLive, isServing, podStartTimes, servingPod } from './kube-pods.js';
+import { waitForPods, type PodWatch } from './kube-watch.js';
 import type { HttpRequestSpec, Invocation } from './types.js';
 
 const msOfUs = (us: number) => Math.round(us) / 1000;
 
-/** Responses that mean "still starting" during a scale-up: retried, never counted as errors. */
-export function isStillStarting(response: Pick<Invocation, 'error' | 'status'>): boolean {
+/** Responses that mean "still starting" during a scale-up: retried, never counted as errors. Through
+ *  the API server's proxy a 429 (its own throttling) is one too: the proxy, not the pod, answered. */
+export function isStillStarting(response: Pick<Invocation, 'error' | 'status'>, viaApiServer = false): boolean {
   if (response.error === 'connection-refused' || response.error === 'connection-reset') return true;
+  if (viaApiServer && response.status === 429) return true;
   return response.status === 502 || response.status === 503 || response.status === 504;
 }
 
@@ -39,17 +44,34 @@ export interface ScaleUpSample {
   clients: KubeClients;
   deployment: string;
   replicas: number;
+  /** The Deployment's pods (after the scale to zero: only those of this scale-up are live). */
+  pods: PodWatch;
   request: HttpRequestSpec;
   requestTimeoutMs: number;
   instanceHeader?: string;
   waitTimeoutMs: number;
-  apiPollMs: number;
+  /** Pause between data-plane tries. */
   dataPollMs: number;
+  /** Requests go through the API server (its service proxy): tries are API requests, never more
+   *  than one per KUBE_API_POLL_MS, and a pod turning ready wakes the next one early. */
+  viaApiServer: boolean;
   signal: AbortSignal;
   /** Progress of the wait for every replica to be ready. */
   log?: (message: string) => void;
   /** Names the deployment in a failure ("cannot scale to 3 deployment ..."). */
   failure(action: string, err: unknown): Error;
+}
+
+/** Pause before the next try. Through the API server: the proxy's Retry-After after a 429, else
+ *  until a pod changes (it may have turned ready) or the poll interval ends, and never a second try
+ *  within KUBE_API_POLL_MS of the last. */
+async function pauseBeforeNextTry(s: ScaleUpSample, last: TimedResponse, triedAt: number, deadline: number): Promise<void> {
+  const sleepUntil = (at: number) => (Date.now() < at ? sleep(at - Date.now(), undefined, { signal: s.signal }).catch(() => undefined) : undefined);
+  if (!s.viaApiServer) return sleepUntil(Math.min(deadline, triedAt + s.dataPollMs));
+  const retryAfter = last.status === 429 ? parseRetryAfter(String(last.headers['retry-after'] ?? '')) : undefined;
+  if (retryAfter !== undefined) return sleepUntil(Math.min(deadline, triedAt + Math.max(retryAfter, KUBE_API_POLL_MS)));
+  await s.pods.nextChange(Math.min(deadline, triedAt + s.dataPollMs) - Date.now(), s.signal);
+  return sleepUntil(Math.min(deadline, triedAt + KUBE_API_POLL_MS));
 }
 
 /** Scale up and time until the first real answer. A scale-up the API refuses throws (via failure()). */
@@ -64,37 +86,20 @@ export async function sampleScaleUp(s: ScaleUpSample): Promise<Invocation> {
   }
   const scaleApiUs = usSince(start);
 
-  // Control plane, beside the data-plane poll: when does the API report a first ready replica
-  // (readyMs), and when are all of them ready (the end of the sample, untimed)?
+  // Control plane, beside the data plane, from the pod watch: when does the API show a first ready
+  // pod (readyMs), and when are all of them ready (the end of the sample, untimed)?
   let readyUs: number | null = null;
-  let readyReplicas = 0;
+  let ready = 0;
   const stopWatch = new AbortController();
-  const watchSignal = AbortSignal.any([s.signal, stopWatch.signal]);
-  const readyWatch = pollUntil<void>(
-    async () => {
-      try {
-        const d = await withTimeout(
-          s.clients.apps.readNamespacedDeployment({ name: s.deployment, namespace: s.clients.location.namespace }),
-          API_CALL_TIMEOUT_MS,
-          `read deployment ${s.deployment}`,
-        );
-        // readyReplicas is absent (not 0) while nothing is ready.
-        readyReplicas = d.status?.readyReplicas ?? 0;
-        if (readyReplicas >= 1) readyUs ??= usSince(start);
-        if (readyReplicas >= s.replicas) return { done: true, value: undefined };
-        return { done: false, state: `${readyReplicas} of ${s.replicas} replica(s) ready` };
-      } catch {
-        return { done: false, state: 'status unreadable' }; // only loses readyMs; the sample goes on
-      }
+  const readiness = waitForPods<void>(
+    s.pods,
+    (pods) => {
+      ready = pods.filter(isServing).length;
+      if (ready >= 1) readyUs ??= usSince(start);
+      return ready >= s.replicas ? { done: true, value: undefined } : { done: false, state: `${ready} of ${s.replicas} replica(s) ready` };
     },
-    {
-      what: `every replica of deployment ${s.deployment} to be ready`,
-      timeoutMs: Math.max(0, deadline - Date.now()),
-      intervalMs: s.apiPollMs,
-      signal: watchSignal,
-      log: s.log,
-    },
-  ).catch(() => undefined);
+    { what: `every replica of deployment ${s.deployment} to be ready`, timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: KUBE_API_POLL_MS, signal: AbortSignal.any([s.signal, stopWatch.signal]), log: s.log },
+  ).catch(() => undefined); // only loses readyMs and the pod's times; the sample goes on
 
   // Data plane: fresh connections until the first real answer.
   let attempts = 0;
@@ -102,14 +107,14 @@ export async function sampleScaleUp(s: ScaleUpSample): Promise<Invocation> {
   let timedOut = false;
   for (;;) {
     attempts += 1;
-    const remaining = deadline - Date.now();
-    last = await timedRequest({ ...s.request, timeoutMs: Math.max(1, Math.min(s.requestTimeoutMs, remaining)), fresh: true, instanceHeader: s.instanceHeader, signal: s.signal });
-    if (!isStillStarting(last) || s.signal.aborted) break;
-    if (Date.now() + s.dataPollMs >= deadline) {
+    const triedAt = Date.now();
+    last = await timedRequest({ ...s.request, timeoutMs: Math.max(1, Math.min(s.requestTimeoutMs, deadline - triedAt)), fresh: true, instanceHeader: s.instanceHeader, signal: s.signal });
+    if (!isStillStarting(last, s.viaApiServer) || s.signal.aborted) break;
+    if (Date.now() + (s.viaApiServer ? KUBE_API_POLL_MS : s.dataPollMs) >= deadline) {
       timedOut = true;
       break;
     }
-    await sleep(s.dataPollMs, undefined, { signal: s.signal }).catch(() => undefined);
+    await pauseBeforeNextTry(s, last, triedAt, deadline);
   }
   const latencyUs = usSince(start);
 
@@ -117,13 +122,20 @@ export async function sampleScaleUp(s: ScaleUpSample): Promise<Invocation> {
   // starts from the Deployment at its full count; a failed, timed-out or aborted sample does not wait.
   const settle = !timedOut && last.error === null && !s.signal.aborted;
   if (!settle) stopWatch.abort();
-  await readyWatch;
+  await readiness;
   stopWatch.abort();
-  if (settle && !s.signal.aborted && readyReplicas < s.replicas) {
-    s.log?.(`deployment ${s.deployment}: ${readyReplicas} of ${s.replicas} replica(s) ready within cold.waitTimeout; going on`);
+  if (settle && !s.signal.aborted && ready < s.replicas) {
+    s.log?.(`deployment ${s.deployment}: ${ready} of ${s.replicas} replica(s) ready within cold.waitTimeout; going on`);
   }
 
-  const extra = { readyMs: readyUs === null ? null : msOfUs(readyUs), scaleApiMs: msOfUs(scaleApiUs), startAttempts: attempts, replicas: s.replicas };
+  const pod = servingPod(s.pods.list().filter(isLive), last.instance);
+  const extra = {
+    readyMs: readyUs === null ? null : msOfUs(readyUs),
+    scaleApiMs: msOfUs(scaleApiUs),
+    startAttempts: attempts,
+    replicas: s.replicas,
+    ...podStartTimes(pod, startedAtMs),
+  };
   const response = last;
   if (timedOut) {
     return {

@@ -1,20 +1,29 @@
-// kind: kubernetes: a Deployment behind `url`. Cold strategy scale-from-zero: forceCold scales the
-// Deployment to 0 through the scale subresource and waits until no pod is left (untimed);
-// sampleCold scales it back up and times from the scale-up to the first successful response
-// (kubernetes-scale.ts). The original replica count is journalled before the first change and
-// restored at the end, on error and on abort. none / idle / command work as for plain HTTP.
+// kind: kubernetes: a Deployment reached at `url`, or at `service:` through the API server's service
+// proxy with the kubeconfig's credentials (kube-proxy.ts). Up front (kubernetes-problems.ts): the
+// Service and its port, HPAs and KEDA ScaledObjects that would fight the replica count, a loopback
+// url (port-forward). Cold strategy scale-from-zero: forceCold scales the Deployment to 0 through
+// the scale subresource and watches its pods until none is left (untimed; terminated pods, such as
+// evicted ones, stay listed and do not count); sampleCold scales it back up and times from the
+// scale-up to the first successful response (kubernetes-scale.ts). The original replica count is
+// journalled before the first change and restored at the end, on error and on abort.
+// none / idle / command work as for plain HTTP.
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { KubernetesTarget } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
-import { KUBE_API_POLL_MS, KUBE_DATA_POLL_MS } from '../control/defaults.js';
+import { KUBE_API_POLL_MS, KUBE_DATA_POLL_MS, KUBE_PROXY_POLL_MS } from '../control/defaults.js';
 import { JournaledChange } from '../control/journaled-change.js';
-import { pollUntil } from '../control/poll.js';
 import { TargetFailure } from '../errors.js';
 import type { KubernetesFacts } from '../results/platform-facts.js';
 import { invokeHttpTarget } from './http.js';
-import { apiErrorReason, apiStatusCode, connectKube, describePods, kubeCall, listPods, selectorOf, type KubeClients } from './kube-client.js';
+import { apiErrorReason, apiStatusCode, connectKube, kubeCall, selectorOf, type KubeClients } from './kube-client.js';
+import { describePods, isLive } from './kube-pods.js';
+import { proxiedRequest, proxyPort, proxyUrl } from './kube-proxy.js';
 import { podRequests } from './kube-quantity.js';
+import { PodWatch, waitForPods } from './kube-watch.js';
 import { kubernetesJournal, type KubernetesLocation, type KubernetesUndo } from './kubernetes-journal.js';
+import { kubernetesProblems, readKubernetesPlan } from './kubernetes-problems.js';
 import { patchReplicas, sampleScaleUp } from './kubernetes-scale.js';
+import { enforceProblems } from './problems.js';
 import { forceColdCommon } from './strategies.js';
 import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
 
@@ -24,7 +33,8 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
   readonly kind = 'kubernetes';
   private clients: KubeClients | undefined;
   private originalReplicas: number | null = null;
-  private selector = '';
+  private pods: PodWatch | undefined;
+  private request: HttpRequestSpec | undefined;
   private facts: KubernetesFacts = { kind: 'kubernetes' };
   private readonly change: JournaledChange<KubernetesUndo, KubernetesLocation>;
 
@@ -33,18 +43,24 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
     private readonly ctx: AdapterContext,
   ) {
     this.change = new JournaledChange(ctx.journal);
+    if (target.url) this.request = { url: target.url, method: target.method, headers: target.headers, body: target.body };
+  }
+
+  private get namespace(): string {
+    return this.clients?.location.namespace ?? this.target.namespace ?? "(the context's)";
   }
 
   private get name(): string {
-    return `deployment ${JSON.stringify(this.target.deployment)} in namespace ${JSON.stringify(this.target.namespace)}`;
+    return `deployment ${JSON.stringify(this.target.deployment)} in namespace ${JSON.stringify(this.namespace)}`;
   }
 
   private get scaleFromZero(): boolean {
     return this.target.cold?.strategy === 'scale-from-zero';
   }
 
-  private get apiPollMs(): number {
-    return this.target.cold?.pollIntervalMs || KUBE_API_POLL_MS;
+  /** Requests go through the API server's service proxy. */
+  private get viaApiServer(): boolean {
+    return this.target.service !== undefined;
   }
 
   private failure(action: string, err: unknown): TargetFailure {
@@ -54,32 +70,47 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
   }
 
   async prepare(): Promise<void> {
-    // Only the control plane needs the API; none / idle / command against a plain URL do not.
-    if (!this.scaleFromZero) {
-      await this.readFacts().catch((err) => this.ctx.log(`could not read ${this.name} for the report: ${apiErrorReason(err)}`));
+    // The API is needed for the control plane and for the proxy; none / idle / command against a
+    // plain URL only read it for the report.
+    if (!this.scaleFromZero && !this.viaApiServer) {
+      await this.readDeployment().catch((err) => this.ctx.log(`could not read ${this.name} for the report: ${apiErrorReason(err)}`));
       return;
     }
-    await this.readFacts();
-    if (this.originalReplicas === 0) {
+    const deployment = await this.readDeployment();
+    const clients = this.clients;
+    if (!clients) throw new TargetFailure(`target ${this.target.name}: no API clients after reading ${this.name}`);
+    const plan = await readKubernetesPlan(clients, this.target, deployment, this.ctx.signal).catch((err: unknown) => {
+      throw this.failure('check', err);
+    });
+    enforceProblems(kubernetesProblems(plan), this.ctx);
+    if (this.target.service && plan.service) {
+      const port = proxyPort(plan.service, this.target.servicePort);
+      if ('problem' in port) throw new TargetFailure(`target ${this.target.name}: ${port.problem}`);
+      const url = proxyUrl(clients.location.server, clients.location.namespace, this.target.service, port, this.target.path ?? '/');
+      this.request = await proxiedRequest(clients.config, url, { method: this.target.method, headers: this.target.headers, body: this.target.body });
+      this.ctx.log(`requests go through the API server's service proxy: ${url}`);
+    }
+    if (this.originalReplicas === 0 && this.scaleFromZero) {
       this.ctx.log(`${this.name} is at 0 replicas: cold samples scale it to 1; it is put back to 0 at the end`);
     }
   }
 
-  private async readFacts(): Promise<void> {
+  private async readDeployment(): Promise<V1Deployment> {
     const clients = (this.clients ??= connectKube({ context: this.target.context, namespace: this.target.namespace, what: `target ${this.target.name}` }));
-    let deployment;
+    let deployment: V1Deployment;
     try {
-      deployment = await kubeCall(() => clients.apps.readNamespacedDeployment({ name: this.target.deployment, namespace: this.target.namespace }), `read ${this.name}`, { signal: this.ctx.signal });
+      deployment = await kubeCall(() => clients.apps.readNamespacedDeployment({ name: this.target.deployment, namespace: clients.location.namespace }), `read ${this.name}`, { signal: this.ctx.signal });
     } catch (err) {
       throw this.failure('read', err);
     }
     this.originalReplicas = deployment.spec?.replicas ?? 1;
-    this.selector = selectorOf(deployment.spec?.selector?.matchLabels);
-    if (!this.selector) throw new TargetFailure(`target ${this.target.name}: ${this.name} has no spec.selector.matchLabels to find its pods by`);
+    const selector = selectorOf(deployment.spec?.selector?.matchLabels);
+    if (!selector) throw new TargetFailure(`target ${this.target.name}: ${this.name} has no spec.selector.matchLabels to find its pods by`);
+    this.pods = new PodWatch(clients, selector, this.ctx.log);
     const requests = podRequests(deployment.spec?.template?.spec?.containers);
     this.facts = {
       kind: 'kubernetes',
-      namespace: this.target.namespace,
+      namespace: clients.location.namespace,
       deployment: this.target.deployment,
       context: clients.location.context,
       replicas: this.originalReplicas,
@@ -88,6 +119,7 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
       memoryRequestMiB: requests.memoryRequestMiB,
       containerRequests: requests.requests,
     };
+    return deployment;
   }
 
   private get scaleUpTo(): number {
@@ -96,9 +128,9 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
 
   async forceCold(_seq?: number): Promise<ColdPreparation> {
     if (!this.scaleFromZero) return (await forceColdCommon(this.target.cold, this.ctx)) ?? {};
-    const clients = this.clients;
+    const { clients, pods } = this;
     const cold = this.target.cold;
-    if (!clients || !cold || this.originalReplicas === null) throw new TargetFailure(`target ${this.target.name}: forceCold before prepare`);
+    if (!clients || !pods || !cold || this.originalReplicas === null) throw new TargetFailure(`target ${this.target.name}: forceCold before prepare`);
     const start = nowUs();
     // Write-ahead: if we are killed from here on, `coldbench restore` puts the count back.
     this.change.begin({
@@ -115,13 +147,11 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
       throw this.failure('scale to 0', err);
     }
     try {
-      const { waitedMs } = await pollUntil<void>(
-        async () => {
-          // A transient failure (429, 5xx) is retried by the wait; any other ends it.
-          const pods = await listPods(clients, this.selector);
-          return pods.length === 0 ? { done: true, value: undefined } : { done: false, state: describePods(pods) };
-        },
-        { timeoutMs: cold.waitTimeoutMs, intervalMs: this.apiPollMs, signal: this.ctx.signal, log: this.ctx.log, what: `${this.name} to have no pods left` },
+      // Terminated pods (evicted, completed) stay listed until garbage collection: not "left".
+      const { waitedMs } = await waitForPods<void>(
+        pods,
+        (list) => (list.some(isLive) ? { done: false, state: describePods(list) } : { done: true, value: undefined }),
+        { timeoutMs: cold.waitTimeoutMs, intervalMs: Math.max(cold.pollIntervalMs, KUBE_API_POLL_MS), signal: this.ctx.signal, log: this.ctx.log, what: `${this.name} to have no pods left` },
       );
       return { controlPlaneUs: usSince(start), note: `scaled to 0; no pod left after ${waitedMs} ms` };
     } catch (err) {
@@ -132,20 +162,21 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
   }
 
   async sampleCold(_seq?: number): Promise<Invocation> {
-    const clients = this.clients;
+    const { clients, pods, request } = this;
     const cold = this.target.cold;
     if (!this.scaleFromZero || !cold) return this.invoke({ fresh: true });
-    if (!clients) throw new TargetFailure(`target ${this.target.name}: sampleCold before prepare`);
+    if (!clients || !pods || !request) throw new TargetFailure(`target ${this.target.name}: sampleCold before prepare`);
     return sampleScaleUp({
       clients,
       deployment: this.target.deployment,
       replicas: this.scaleUpTo,
-      request: this.requestSpec(),
+      pods,
+      request,
       requestTimeoutMs: this.target.timeoutMs,
       instanceHeader: cold.instanceHeader,
       waitTimeoutMs: cold.waitTimeoutMs,
-      apiPollMs: this.apiPollMs,
-      dataPollMs: cold.pollIntervalMs || KUBE_DATA_POLL_MS,
+      dataPollMs: this.viaApiServer ? Math.max(cold.pollIntervalMs, KUBE_PROXY_POLL_MS) : cold.pollIntervalMs || KUBE_DATA_POLL_MS,
+      viaApiServer: this.viaApiServer,
       signal: this.ctx.signal,
       log: this.ctx.log,
       failure: (action, err) => this.failure(action, err),
@@ -153,7 +184,8 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
   }
 
   private requestSpec(): HttpRequestSpec {
-    return { url: this.target.url, method: this.target.method, headers: this.target.headers, body: this.target.body };
+    if (!this.request) throw new TargetFailure(`target ${this.target.name}: service ${this.target.service ?? '?'} not resolved (prepare did not run)`);
+    return this.request;
   }
 
   invoke(options: { fresh: boolean }): Promise<Invocation> {
@@ -167,13 +199,14 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
   /** Put the original replica count back (idempotent, once even when called concurrently; works
    *  after an abort: no signal used). The journal entry stays open if it fails. */
   restore(): Promise<void> {
+    this.pods?.stop();
     return this.change.restore(async () => {
       const clients = this.clients;
       const replicas = this.originalReplicas;
       if (!clients || replicas === null) return;
       try {
         const scale = await kubeCall(
-          () => clients.apps.readNamespacedDeploymentScale({ name: this.target.deployment, namespace: this.target.namespace }),
+          () => clients.apps.readNamespacedDeploymentScale({ name: this.target.deployment, namespace: clients.location.namespace }),
           `read the scale of ${this.name}`,
         );
         if (scale.spec?.replicas !== replicas) {
@@ -184,6 +217,10 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
         throw this.failure(`restore ${replicas} replica(s) of`, err);
       }
     });
+  }
+
+  async close(): Promise<void> {
+    this.pods?.stop();
   }
 
   describe(): KubernetesFacts {

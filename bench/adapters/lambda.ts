@@ -113,7 +113,7 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       this.signer = createUrlSigner(this.target.region, credentials);
     }
     const plan = { label: this.label, strategy: this.strategy, qualifier: this.fn.qualifier ?? LATEST, coldSamples: (this.target.cold?.samples ?? 0) > 0 };
-    enforceProblems(lambdaProblems({ config, url: this.url, credentialsError }, plan), this.ctx.log, this.ctx.warn);
+    enforceProblems(lambdaProblems({ config, url: this.url, credentialsError }, plan), this.ctx);
 
     if (this.strategy === 'update-config' || this.strategy === 'publish-version') {
       if (config.LastUpdateStatus === 'InProgress') {

@@ -17,8 +17,8 @@ export const problemWarning = (message: string): Problem => ({ severity: 'warnin
 
 /** Log every warning (or hand it to `warn`, which keeps it with the target's results); throw a
  *  TargetFailure carrying the first error (nothing has been changed yet). */
-export function enforceProblems(problems: readonly Problem[], log: (message: string) => void, warn?: (message: string) => void): void {
-  for (const p of problems) if (p.severity === 'warning') (warn ?? ((m: string) => log(`warning: ${m}`)))(p.message);
+export function enforceProblems(problems: readonly Problem[], ctx: { log: (message: string) => void; warn?: (message: string) => void }): void {
+  for (const p of problems) if (p.severity === 'warning') (ctx.warn ?? ((m: string) => ctx.log(`warning: ${m}`)))(p.message);
   const first = problems.find((p) => p.severity === 'error');
   if (first) throw new TargetFailure(first.message);
 }

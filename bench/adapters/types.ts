@@ -52,12 +52,25 @@ export interface ColdPreparation {
   note?: string;
 }
 
+/** TLS settings of an https:// request beyond the system's trust store: a cluster's CA and client
+ *  certificate from a kubeconfig (requests through the API server's service proxy). */
+export interface TlsOptions {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  /** false: do not verify the server's certificate (kubeconfig insecure-skip-tls-verify). */
+  rejectUnauthorized?: boolean;
+  /** Name to verify the certificate against (kubeconfig tls-server-name). */
+  servername?: string;
+}
+
 /** A plain HTTP request the warm engines (autocannon, open model) can send over and over. */
 export interface HttpRequestSpec {
   url: string;
   method: string;
   headers: Record<string, string>;
   body?: string;
+  tls?: TlsOptions;
   /** Fresh headers for short-lived credentials (ID tokens, SigV4 signatures): called before a warm
    *  engine's clock starts and then every `refreshEveryMs` while it runs. */
   refreshHeaders?: () => Promise<Record<string, string>>;

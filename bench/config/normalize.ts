@@ -21,6 +21,15 @@ export function checkTarget(t: TargetInput): ConfigProblem[] {
     if (strategy === 'idle' && t.cold.idle === undefined) problems.push({ path: ['cold', 'idle'], message: 'missing; the idle strategy needs a duration to wait, e.g. idle: 90s' });
     if (strategy !== 'command' && t.cold.command) problems.push({ path: ['cold', 'command'], message: `only used with strategy: command (strategy is ${strategy})` });
   }
+  if (t.kind === 'kubernetes') {
+    if (t.url !== undefined && t.service !== undefined) problems.push({ path: ['service'], message: 'set either url or service (reached through the API server\'s service proxy), not both' });
+    if (t.url === undefined && t.service === undefined) {
+      problems.push({ path: ['url'], message: "missing; set url (an address that reaches the Deployment) or service (a Service of it, reached through the API server's service proxy)" });
+    }
+    for (const key of ['servicePort', 'path'] as const) {
+      if (t[key] !== undefined && t.service === undefined) problems.push({ path: [key], message: 'only used with service: (requests through the API server\'s service proxy)' });
+    }
+  }
   if (t.warm) {
     if (t.warm.rate !== undefined && t.warm.connections !== undefined) {
       problems.push({ path: ['warm', 'rate'], message: 'set either rate (open model) or connections (closed model), not both' });
@@ -81,9 +90,19 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
     case 'cloud-run':
       return { ...common, kind: 'cloud-run', project: t.project, service: t.service, url: t.url, apiEndpoint: t.apiEndpoint, auth: t.auth ?? 'id-token' };
     case 'knative':
-      return { ...common, kind: 'knative', url: t.url, service: t.service, namespace: t.namespace ?? 'default', context: t.context, host: t.host };
+      return { ...common, kind: 'knative', url: t.url, service: t.service, namespace: t.namespace, context: t.context, host: t.host };
     case 'kubernetes':
-      return { ...common, kind: 'kubernetes', url: t.url, deployment: t.deployment, namespace: t.namespace ?? 'default', context: t.context };
+      return {
+        ...common,
+        kind: 'kubernetes',
+        url: t.url,
+        service: t.service,
+        servicePort: t.servicePort,
+        path: t.path,
+        deployment: t.deployment,
+        namespace: t.namespace,
+        context: t.context,
+      };
   }
 }
 

@@ -121,20 +121,25 @@ export const cloudRunTargetSchema = z.strictObject({
   auth: z.enum(['id-token', 'none']).optional(),
 });
 
+const namespace = z.string().min(1).optional().describe("Namespace; default: the kubeconfig context's namespace, then default");
+
 export const knativeTargetSchema = z.strictObject({
   ...common('knative'),
-  url: httpUrl.optional(),
+  url: httpUrl.optional().describe("Where to send requests, e.g. the ingress address; default: the Service's status.url"),
   service: z.string().min(1),
-  namespace: z.string().min(1).optional(),
+  namespace,
   context: z.string().min(1).optional(),
-  host: z.string().min(1).optional(),
+  host: z.string().min(1).optional().describe('Host header; default: the host of status.url when url is another address (an ingress)'),
 });
 
 export const kubernetesTargetSchema = z.strictObject({
   ...common('kubernetes'),
-  url: httpUrl,
+  url: httpUrl.optional().describe('Where to send requests (an ingress, a load balancer); or leave it out and name service:'),
+  service: z.string().min(1).optional().describe("A Service of the Deployment, reached through the API server's service proxy with the kubeconfig's credentials (instead of url)"),
+  servicePort: z.union([z.int().min(1).max(65535), z.string().min(1)]).optional().describe('service: the Service port (number or name); default: its first port'),
+  path: z.string().regex(/^\//, { error: 'expected a path starting with /' }).optional().describe('service: path and query to request; default /'),
   deployment: z.string().min(1),
-  namespace: z.string().min(1).optional(),
+  namespace,
   context: z.string().min(1).optional(),
 });
 
@@ -249,15 +254,21 @@ export type KnativeTarget = CommonTarget & {
   kind: 'knative';
   url?: string;
   service: string;
-  namespace: string;
+  /** Absent: the kubeconfig context's namespace, then `default` (resolved by the adapter). */
+  namespace?: string;
   context?: string;
   host?: string;
 };
+/** A Deployment reached at `url`, or through the API server's proxy to `service` (exactly one). */
 export type KubernetesTarget = CommonTarget & {
   kind: 'kubernetes';
-  url: string;
+  url?: string;
+  service?: string;
+  servicePort?: number | string;
+  path?: string;
   deployment: string;
-  namespace: string;
+  /** Absent: the kubeconfig context's namespace, then `default` (resolved by the adapter). */
+  namespace?: string;
   context?: string;
 };
 

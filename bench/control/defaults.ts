@@ -28,11 +28,24 @@ export const GCF_POLL_MS = 200;
 /** Cloud Run: first pause between two reads of an operation or the service (backs off 1.5x). */
 export const CLOUD_RUN_POLL_MS = 200;
 
-/** Kubernetes API polls (pods gone, ready replicas): gentle on a real API server. */
-export const KUBE_API_POLL_MS = 50;
+/** Shortest gap between two Kubernetes API requests of one wait: 5 per second, client-go's
+ *  default QPS (k8s.io/client-go/rest: DefaultQPS 5, DefaultBurst 10). Waits watch the pods; this
+ *  bounds re-listing, re-watching and, where the API allows no watch, polling. */
+export const KUBE_API_POLL_MS = 200;
+
+/** Longest a wait sits on an open watch without an event before looking again (progress lines). */
+export const KUBE_WATCH_IDLE_MS = 5_000;
+
+/** Retry-After of API Priority and Fairness (a constant 1 s): used for a throttled watch request,
+ *  whose headers client-node's Watch does not pass on. */
+export const KUBE_APF_RETRY_AFTER_MS = 1_000;
 
 /** Knative pod-list poll while waiting for zero (Knative's own check uses 1 s). */
 export const KNATIVE_ZERO_POLL_MS = 500;
+
+/** Through the API server's service proxy every data-plane poll is an API request: one every
+ *  250 ms while pods start, never two within KUBE_API_POLL_MS (a pod turning ready wakes it early). */
+export const KUBE_PROXY_POLL_MS = 250;
 
 /** Data-plane poll while the pods of a scaled-up Deployment start. */
 export const KUBE_DATA_POLL_MS = 10;

@@ -50,11 +50,17 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 
 const seconds = (ms: number) => Math.round(ms / 1000);
 
+/** How often a wait reports progress (a check that blocks, such as one on a watch, should return
+ *  at least this often so the lines come). */
+export function progressInterval(options: Pick<WaitOptions, 'progressEveryMs' | 'timeoutMs'>): number {
+  return options.progressEveryMs ?? Math.min(5_000, Math.max(250, options.timeoutMs / 3));
+}
+
 export async function pollUntil<T>(check: () => Promise<PollStep<T>>, options: WaitOptions): Promise<PollResult<T>> {
   const start = Date.now();
   const deadline = options.deadline ?? start + options.timeoutMs;
   const maxInterval = Math.max(options.intervalMs, options.maxIntervalMs ?? MAX_POLL_INTERVAL_MS);
-  const progressEvery = options.progressEveryMs ?? Math.min(5_000, Math.max(250, options.timeoutMs / 3));
+  const progressEvery = progressInterval(options);
   let interval = Math.max(1, options.intervalMs);
   let lastProgress = start;
   let lastState = 'nothing yet';

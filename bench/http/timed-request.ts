@@ -3,7 +3,7 @@
 // a socket the platform could route to a warm instance).
 import http from 'node:http';
 import https from 'node:https';
-import type { Invocation, TimingSplit } from '../adapters/types.js';
+import type { Invocation, TimingSplit, TlsOptions } from '../adapters/types.js';
 import { nowUs } from '../control/clock.js';
 import { errorKindForException, errorKindForStatus, messageOf } from '../errors.js';
 
@@ -21,6 +21,7 @@ export interface TimedRequestOptions {
   signal?: AbortSignal;
   /** Keep the response body (for adapters that need it); bodies are otherwise drained. */
   keepBody?: boolean;
+  tls?: TlsOptions;
 }
 
 export interface TimedResponse extends Invocation {
@@ -82,6 +83,9 @@ export function timedRequest(options: TimedRequestOptions): Promise<TimedRespons
       method: options.method,
       headers,
       agent: options.fresh ? false : secure ? keepAliveHttps : keepAliveHttp,
+      // The keep-alive agent pools sockets per TLS setting, so a CA or client certificate given here
+      // never reaches another host's connection.
+      ...(secure && options.tls ? options.tls : {}),
     });
     const onAbort = () => req.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -96,6 +96,7 @@ class OpenModelRun {
       connections: maxConnections,
       pipelining: 1,
       connectTimeout: options.timeoutMs,
+      ...(request.tls ? { connect: { ...request.tls } } : {}),
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });

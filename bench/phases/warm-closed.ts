@@ -41,6 +41,8 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
         method: request.method as autocannon.Request['method'],
         headers: request.headers,
         body: request.body,
+        // autocannon never verifies the server's certificate; a client certificate still applies.
+        ...(request.tls ? { tlsOptions: request.tls } : {}),
         connections: warm.connections,
         ...(byCount ? { amount: warm.requests } : { duration: (warm.durationMs ?? 10_000) / 1000 }),
         timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),

@@ -73,11 +73,16 @@ export function renderSummaryCsv(results: RunResults): string {
   return summaryCsv(buildReportModel(results));
 }
 
+/** Extras read together, kept together and in this order at the end: a pod's start-up, in the
+ *  order the pod goes through it (Kubernetes, Knative). */
+const TRAILING_EXTRAS = ['podScheduledMs', 'containersReadyMs', 'podReadyMs'];
+
 /** Extra platform columns (extra.*) present in any sample, in a stable order. */
 function extraKeys(targets: TargetResult[]): string[] {
   const keys = new Set<string>();
   for (const t of targets) for (const s of t.phases.cold?.samples ?? []) for (const k of Object.keys(s.extra)) keys.add(k);
-  return [...keys].sort();
+  const trailing = TRAILING_EXTRAS.filter((k) => keys.has(k));
+  return [...[...keys].filter((k) => !TRAILING_EXTRAS.includes(k)).sort(), ...trailing];
 }
 
 /** billedDurationMs -> billed_duration_ms, like the contract's columns. */

@@ -1,31 +1,49 @@
 // A small Kubernetes API server over HTTP: the subset the adapters use, with the real paths, JSON
 // shapes, patch content types and error Status bodies, behind a bearer token (401 without it).
-//   GET    /api/v1/namespaces/{ns}/pods[?labelSelector=]      GET /api/v1/namespaces/{ns}/pods/{name}
+//   GET    /api/v1/namespaces/{ns}/pods[?labelSelector=][&watch=1&resourceVersion=]   (api-watch.ts)
+//   GET    /api/v1/namespaces/{ns}/pods/{name}
+//   GET    /api/v1/namespaces/{ns}/services[/{name}]      ANY .../services/{id}/proxy/... (api-proxy.ts)
+//   GET    /api/v1/namespaces/knative-serving/configmaps/config-autoscaler
 //   GET    /apis/apps/v1/namespaces/{ns}/deployments[/{name}]  PATCH .../deployments/{name}
 //   GET|PATCH|PUT /apis/apps/v1/namespaces/{ns}/deployments/{name}/scale
+//   GET    /apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers[/{name}]
+//   GET    /apis/keda.sh/v1alpha1/namespaces/{ns}/scaledobjects[/{name}]   (404 unless KEDA is installed)
 //   GET    /apis/serving.knative.dev/v1/namespaces/{ns}/services[/{name}]
 // With the `throttle` option every Nth request is refused with 429 TooManyRequests and a
 // Retry-After header, as API Priority and Fairness refuses requests under load (docs/platforms.md).
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { withApiKeepAlive } from '../keep-alive.js';
 import type { Cluster, DeploymentRecord } from './cluster.js';
-import type { ThrottleOptions } from './options.js';
-import { deploymentJson, knativeServiceJson, listJson, podJson, scaleJson, statusJson } from './objects.js';
+import type { ScalerOptions, ThrottleOptions } from './options.js';
+import { HttpProblem, REASON_BY_CODE, matchesSelector } from './api-problem.js';
+import { applyPatch, parseJson, readBody, replicasOf } from './api-patch.js';
+import { proxyToService } from './api-proxy.js';
+import { isWatch, servePodWatch, watchRequest } from './api-watch.js';
+import { configMapJson, deploymentJson, knativeServiceJson, listJson, podJson, scaleJson, scalerJson, serviceJson, statusJson } from './objects.js';
+
+export { matchesSelector } from './api-problem.js';
 
 export interface ApiRequestRecord {
   method: string;
   path: string;
+  /** The query string ("?watch=true&resourceVersion=12"), or "". */
+  query: string;
   contentType: string | null;
   status: number;
-  /** When the answer was sent (Date.now()). */
+  /** When the answer was sent (Date.now()); for a watch, when its stream began. */
   at: number;
+  /** A watch (a long-lived streaming request) rather than a single answer. */
+  watch?: boolean;
 }
 
 /** A failure the tests inject: the next `times` matching requests get `status` with a Status body. */
 export interface InjectedFault {
   method?: string;
   pathIncludes?: string;
+  /** Matched against the query string (e.g. "watch=" for watch requests only). */
+  queryIncludes?: string;
   status: number;
   times: number;
 }
@@ -39,141 +57,22 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'] as const;
-const MAX_BODY = 1 << 20;
-const MAX_LOG = 2000;
+const MAX_LOG = 5000;
+const PROXY_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/;
+const AUTOSCALER_CONFIG = 'knative-serving/config-autoscaler';
 
-class HttpProblem extends Error {
-  constructor(
-    readonly code: number,
-    readonly reason: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
+type Routed = { status: number; body: unknown } | { handled: 'watch' };
+
+export interface ApiServerOptions {
+  port: number;
+  token: string;
+  throttle?: ThrottleOptions;
+  watchTimeoutMs?: number;
+  /** PEM certificate and key: serve https. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
-const REASON_BY_CODE: Record<number, string> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'Conflict',
-  422: 'Invalid',
-  429: 'TooManyRequests',
-  500: 'InternalError',
-  503: 'ServiceUnavailable',
-};
-
-/** Equality-based label selectors: `a=b`, `a==b`, `a!=b`, `a`, `!a`, comma-separated (AND). */
-export function matchesSelector(labels: Record<string, string>, selector: string | null): boolean {
-  if (!selector) return true;
-  return selector.split(',').every((raw) => {
-    const term = raw.trim();
-    if (!term) return true;
-    let m: RegExpExecArray | null;
-    if ((m = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(term))) return labels[m[1]!] !== m[2];
-    if ((m = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(term))) return labels[m[1]!] === m[2];
-    if ((m = /^!\s*(\S+)$/.exec(term))) return !(m[1]! in labels);
-    if (/^\S+$/.test(term)) return term in labels;
-    throw new HttpProblem(400, 'BadRequest', `unable to parse requirement: ${JSON.stringify(term)}`);
-  });
-}
-
-/** RFC 7386 JSON merge patch. */
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
-    if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
-  }
-  return out;
-}
-
-/** RFC 6902 JSON patch (add / replace / remove / test) on a JSON document. */
-function jsonPatch(doc: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw new HttpProblem(400, 'BadRequest', 'json patch body must be a JSON array of operations');
-  const root = structuredClone(doc) as Record<string, unknown>;
-  for (const op of ops as { op?: string; path?: string; value?: unknown }[]) {
-    if (typeof op?.path !== 'string' || !op.path.startsWith('/')) throw new HttpProblem(400, 'BadRequest', `json patch operation has an invalid path: ${JSON.stringify(op?.path)}`);
-    const parts = op.path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = parts.pop()!;
-    let parent: Record<string, unknown> = root;
-    for (const part of parts) {
-      const next = parent[part];
-      if (next === null || typeof next !== 'object') throw new HttpProblem(422, 'Invalid', `json patch: path ${op.path} does not exist`);
-      parent = next as Record<string, unknown>;
-    }
-    switch (op.op) {
-      case 'add':
-      case 'replace':
-        if (op.op === 'replace' && !(last in parent)) throw new HttpProblem(422, 'Invalid', `json patch: replace operation does not apply: doc is missing key: ${op.path}`);
-        parent[last] = op.value;
-        break;
-      case 'remove':
-        delete parent[last];
-        break;
-      case 'test':
-        if (JSON.stringify(parent[last]) !== JSON.stringify(op.value)) throw new HttpProblem(422, 'Invalid', `json patch: test operation failed at ${op.path}`);
-        break;
-      default:
-        throw new HttpProblem(400, 'BadRequest', `json patch: unsupported operation ${JSON.stringify(op.op)}`);
-    }
-  }
-  return root;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) reject(new HttpProblem(413, 'RequestEntityTooLarge', 'request entity too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new HttpProblem(400, 'BadRequest', `the request body is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
-/** Apply a PATCH body to `current` according to its Content-Type, as the API server does. */
-function applyPatch(current: unknown, contentType: string | null, text: string): unknown {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!(PATCH_TYPES as readonly string[]).includes(type)) {
-    throw new HttpProblem(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}, application/apply-patch+yaml`,
-    );
-  }
-  const body = parseJson(text);
-  return type === 'application/json-patch+json' ? jsonPatch(current, body) : mergePatch(current, body);
-}
-
-function replicasOf(doc: unknown, what: string, name: string): number {
-  const replicas = (doc as { spec?: { replicas?: unknown } } | null)?.spec?.replicas;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw new HttpProblem(422, 'Invalid', `${what} "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
-      name,
-      group: what.includes('.') ? what.split('.').slice(1).join('.') : '',
-      kind: what.split('.')[0],
-    });
-  }
-  return replicas;
-}
-
-export function startApiServer(cluster: Cluster, options: { port: number; token: string; throttle?: ThrottleOptions }): Promise<ApiServer> {
+export function startApiServer(cluster: Cluster, options: ApiServerOptions): Promise<ApiServer> {
   const requests: ApiRequestRecord[] = [];
   const faults: InjectedFault[] = [];
   /** Requests counted towards `throttle.every`. */
@@ -181,6 +80,7 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
 
   const notFound = (resource: string, group: string, name: string) =>
     new HttpProblem(404, 'NotFound', `${group ? `${resource}.${group}` : resource} "${name}" not found`, { name, group, kind: resource });
+  const notAllowed = () => new HttpProblem(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
   const deploymentOrThrow = (ns: string, name: string): DeploymentRecord => {
     const d = cluster.getDeployment(ns, name);
@@ -188,7 +88,20 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
     return d;
   };
 
-  async function route(req: http.IncomingMessage, url: URL): Promise<{ status: number; body: unknown }> {
+  /** HPAs or ScaledObjects of a namespace (one by name, or the list). */
+  function scalers(kind: ScalerOptions['kind'], ns: string, name: string | undefined): { status: number; body: unknown } {
+    const items = cluster.scalers.filter((s) => s.kind === kind && s.namespace === ns);
+    const [resource, group, listKind, apiVersion] =
+      kind === 'ScaledObject' ? ['scaledobjects', 'keda.sh', 'ScaledObjectList', 'keda.sh/v1alpha1'] : ['horizontalpodautoscalers', 'autoscaling', 'HorizontalPodAutoscalerList', 'autoscaling/v2'];
+    if (name) {
+      const one = items.find((s) => s.name === name);
+      if (!one) throw notFound(resource, group, name);
+      return { status: 200, body: scalerJson(cluster, one) };
+    }
+    return { status: 200, body: listJson(listKind, apiVersion, cluster.resourceVersion, items.map((s) => scalerJson(cluster, s))) };
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<Routed> {
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '');
     const rv = cluster.resourceVersion;
@@ -197,22 +110,45 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
     if (path === '/version' && method === 'GET') return { status: 200, body: { major: '1', minor: '31', gitVersion: 'v1.31.0-coldbench-emulator', platform: 'linux/amd64' } };
 
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/.exec(path))) {
-      if (method !== 'GET') throw new HttpProblem(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+      if (method !== 'GET') throw notAllowed();
       const [, ns, name] = m as unknown as [string, string, string | undefined];
       if (name) {
         const pod = cluster.pods.get(`${ns}/${name}`);
         if (!pod) throw notFound('pods', '', name);
-        return { status: 200, body: podJson(pod, rv) };
+        return { status: 200, body: podJson(pod) };
+      }
+      if (isWatch(url.searchParams)) {
+        servePodWatch(cluster, res, watchRequest(ns, url.searchParams), options.watchTimeoutMs);
+        return { handled: 'watch' };
       }
       const selector = url.searchParams.get('labelSelector');
-      const items = [...cluster.pods.values()].filter((p) => p.namespace === ns && matchesSelector(p.labels, selector)).map((p) => podJson(p, rv));
+      const items = [...cluster.pods.values()].filter((p) => p.namespace === ns && matchesSelector(p.labels, selector)).map((p) => podJson(p));
       return { status: 200, body: listJson('PodList', 'v1', rv, items) };
+    }
+
+    if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/services(?:\/([^/]+))?$/.exec(path))) {
+      if (method !== 'GET') throw notAllowed();
+      const [, ns, name] = m as unknown as [string, string, string | undefined];
+      if (name) {
+        const s = cluster.getService(ns, name);
+        if (!s) throw notFound('services', '', name);
+        return { status: 200, body: serviceJson(cluster, s) };
+      }
+      const items = [...cluster.services.values()].filter((s) => s.namespace === ns).map((s) => serviceJson(cluster, s));
+      return { status: 200, body: listJson('ServiceList', 'v1', rv, items) };
+    }
+
+    if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/.exec(path))) {
+      if (method !== 'GET') throw notAllowed();
+      const [, ns, name] = m as unknown as [string, string, string];
+      if (`${ns}/${name}` !== AUTOSCALER_CONFIG) throw notFound('configmaps', '', name);
+      return { status: 200, body: configMapJson(cluster, ns, name, cluster.autoscalerConfig) };
     }
 
     if ((m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+)(\/scale)?)?$/.exec(path))) {
       const [, ns, name, scale] = m as unknown as [string, string, string | undefined, string | undefined];
       if (!name) {
-        if (method !== 'GET') throw new HttpProblem(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (method !== 'GET') throw notAllowed();
         const items = [...cluster.deployments.values()].filter((d) => d.namespace === ns).map((d) => deploymentJson(cluster, d));
         return { status: 200, body: listJson('DeploymentList', 'apps/v1', rv, items) };
       }
@@ -226,11 +162,23 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
         cluster.setDeploymentReplicas(d, replicas);
         return { status: 200, body: render() };
       }
-      throw new HttpProblem(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      throw notAllowed();
+    }
+
+    if ((m = /^\/apis\/autoscaling\/v2\/namespaces\/([^/]+)\/horizontalpodautoscalers(?:\/([^/]+))?$/.exec(path))) {
+      if (method !== 'GET') throw notAllowed();
+      return scalers('HorizontalPodAutoscaler', m[1]!, m[2]);
+    }
+
+    if ((m = /^\/apis\/keda\.sh\/v1alpha1\/namespaces\/([^/]+)\/scaledobjects(?:\/([^/]+))?$/.exec(path))) {
+      // Without KEDA's CRD the group does not exist: the API's plain 404.
+      if (!cluster.kedaInstalled) throw new HttpProblem(404, 'NotFound', 'the server could not find the requested resource');
+      if (method !== 'GET') throw notAllowed();
+      return scalers('ScaledObject', m[1]!, m[2]);
     }
 
     if ((m = /^\/apis\/serving\.knative\.dev\/v1\/namespaces\/([^/]+)\/services(?:\/([^/]+))?$/.exec(path))) {
-      if (method !== 'GET') throw new HttpProblem(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      if (method !== 'GET') throw notAllowed();
       const [, ns, name] = m as unknown as [string, string, string | undefined];
       if (name) {
         const s = cluster.getKnativeService(ns, name);
@@ -244,14 +192,17 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
     throw new HttpProblem(404, 'NotFound', 'the server could not find the requested resource');
   }
 
-  const server = http.createServer(async (req, res) => {
+  const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const log = (status: number, extra: Partial<ApiRequestRecord> = {}) => {
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search, contentType: req.headers['content-type'] ?? null, status, at: Date.now(), ...extra });
+      if (requests.length > MAX_LOG) requests.splice(0, requests.length - MAX_LOG);
+    };
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache, private', ...headers });
       res.end(text);
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, contentType: req.headers['content-type'] ?? null, status, at: Date.now() });
-      if (requests.length > MAX_LOG) requests.splice(0, requests.length - MAX_LOG);
+      log(status);
     };
     try {
       if (req.headers.authorization !== `Bearer ${options.token}`) {
@@ -266,20 +217,31 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
         send(429, statusJson(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: Number(retryAfter) }), { 'retry-after': retryAfter });
         return;
       }
-      const fault = faults.find((f) => f.times > 0 && (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
+      const fault = faults.find(
+        (f) => f.times > 0 && (!f.method || f.method === req.method) && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)) && (!f.queryIncludes || url.search.includes(f.queryIncludes)),
+      );
       if (fault) {
         fault.times -= 1;
         req.resume();
         throw new HttpProblem(fault.status, REASON_BY_CODE[fault.status] ?? 'InternalError', `injected failure (HTTP ${fault.status}) for ${req.method} ${url.pathname}`);
       }
-      const { status, body } = await route(req, url);
-      send(status, body);
+      const proxy = PROXY_PATH.exec(url.pathname);
+      if (proxy) {
+        const status = await proxyToService(cluster, req, res, { namespace: proxy[1]!, id: decodeURIComponent(proxy[2]!), path: `${proxy[3] ?? '/'}${url.search}` });
+        log(status);
+        return;
+      }
+      const routed = await route(req, res, url);
+      if ('handled' in routed) log(200, { watch: true });
+      else send(routed.status, routed.body);
     } catch (err) {
       const problem = err instanceof HttpProblem ? err : new HttpProblem(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
       req.resume();
-      send(problem.code, statusJson(problem.code, problem.reason, problem.message, problem.details));
+      if (res.headersSent) res.destroy();
+      else send(problem.code, statusJson(problem.code, problem.reason, problem.message, problem.details));
     }
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
 
   return new Promise((resolve, reject) => {
     withApiKeepAlive(server);
@@ -287,7 +249,7 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
     server.listen(options.port, '127.0.0.1', () => {
       const port = (server.address() as AddressInfo).port;
       resolve({
-        url: `http://127.0.0.1:${port}`,
+        url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
         port,
         requests,
         injectFault: (fault) => faults.push({ ...fault }),

@@ -134,3 +134,42 @@ export function startActivator(cluster: Cluster, service: KnativeServiceRecord, 
     },
   }));
 }
+
+/** An ingress (Kourier, Istio...) in front of every Knative Service: routes by Host to the
+ *  service's activator; a Host it does not know gets 404, as an ingress with no matching route does. */
+export function startIngress(routes: Map<string, string>, port: number): Promise<Front> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const server = http.createServer((req, res) => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const upstream = routes.get(host);
+    if (!upstream) {
+      req.resume();
+      res.writeHead(404, { 'content-type': 'text/plain', 'content-length': 0, server: 'coldbench-ingress' });
+      res.end();
+      return;
+    }
+    const target = new URL(upstream);
+    const forward = http.request(
+      { host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', (err) => {
+      if (res.headersSent) res.destroy();
+      else {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end(`upstream connect error: ${err.message}\n`);
+      }
+    });
+    req.pipe(forward);
+  });
+  return listen(server, port).then((front) => ({
+    ...front,
+    close: async () => {
+      await front.close();
+      agent.destroy();
+    },
+  }));
+}

@@ -1,13 +1,16 @@
 // Local Kubernetes control plane + data plane for the demo and the tests: an API server (token
-// auth, generated kubeconfig), Deployments and Knative Services whose pods are real child
-// processes, a 503-while-starting front per Deployment and an activator per Knative Service.
-// Options (validated in options.ts): port, token, deployments, knativeServices, and throttle
-// { every, retryAfter, pathIncludes }: every Nth API request answered 429 with Retry-After.
+// auth, generated kubeconfig, watches, the service proxy), Deployments and Knative Services whose
+// pods are real child processes, a 503-while-starting front per Deployment, an activator per
+// Knative Service and, optionally, one ingress that routes to them by Host.
+// Options (validated in options.ts): port, token, deployments, knativeServices, services, hpas,
+// scaledObjects, knativeAutoscaler, ingress { port, domain }, contextNamespace, watchHistory, and
+// throttle { every, retryAfter, pathIncludes }: every Nth API request answered 429 with Retry-After.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
 import { startApiServer, type ApiServer } from './api-server.js';
 import { Cluster } from './cluster.js';
-import { startActivator, startDeploymentFront, type Front } from './fronts.js';
+import { startActivator, startDeploymentFront, startIngress, type Front } from './fronts.js';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.js';
 import { parseKubeEmulatorOptions, type KubeEmulatorInput } from './options.js';
 
@@ -20,8 +23,10 @@ export interface KubeEmulator {
   context: string;
   /** Deployment name -> URL of its front (a Service). */
   deploymentUrls: Record<string, string>;
-  /** Knative service name -> URL of its activator (also its status.url). */
+  /** Knative service name -> URL of its activator (also its status.url when there is no ingress). */
   knativeUrls: Record<string, string>;
+  /** URL of the ingress, when the `ingress` option is set. */
+  ingressUrl?: string;
   cluster: Cluster;
   api: ApiServer;
   /** Stop fronts, API server and every pod process; idempotent. */
@@ -32,7 +37,14 @@ export interface KubeEmulator {
 export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (message: string) => void = () => undefined): Promise<KubeEmulator> {
   const options = parseKubeEmulatorOptions(input);
   const token = options.token ?? randomBytes(24).toString('hex');
-  const cluster = new Cluster();
+  const cluster = new Cluster(options.watchHistory);
+  cluster.autoscalerConfig = { ...options.knativeAutoscaler };
+  cluster.kedaInstalled = options.scaledObjects !== null;
+  cluster.scalers.push(...options.hpas);
+  for (const k of options.scaledObjects ?? []) {
+    // KEDA drives a Deployment through an HPA of its own, named keda-hpa-<ScaledObject>.
+    cluster.scalers.push(k, { ...k, kind: 'HorizontalPodAutoscaler', name: `keda-hpa-${k.name}`, minReplicas: Math.max(1, k.minReplicas), ownerScaledObject: k.name, paused: false });
+  }
   const fronts: Front[] = [];
   let api: ApiServer | undefined;
   let kubeconfig: ReturnType<typeof writeKubeconfig> | undefined;
@@ -47,8 +59,10 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
     })());
 
   try {
-    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle });
-    kubeconfig = writeKubeconfig(api.url, token);
+    const tls = options.tls ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) } : undefined;
+    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle, watchTimeoutMs: options.watchTimeoutMs, tls });
+    kubeconfig = writeKubeconfig(api.url, token, options.contextNamespace, tls?.cert);
+    for (const s of options.services) cluster.addService(s);
     const deploymentUrls: Record<string, string> = {};
     const knativeUrls: Record<string, string> = {};
     for (const d of options.deployments) {
@@ -58,16 +72,28 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
       deploymentUrls[d.name] = front.url;
       log(`deployment ${d.namespace}/${d.name}: ${d.replicas} replica(s), front ${front.url}`);
     }
+    const ingressRoutes = new Map<string, string>();
     for (const s of options.knativeServices) {
       const record = cluster.addKnativeService(s, '');
       const front = await startActivator(cluster, record, s.port);
       fronts.push(front);
-      // Knative's status.url carries no trailing slash.
-      record.url = front.url.replace(/\/$/, '');
+      // Knative's status.url carries no trailing slash. Behind an ingress it names the service in
+      // Knative's domain (*.example.com by default), which only the ingress routes; a cluster-local
+      // service is *.svc.cluster.local, reachable from inside the cluster only.
+      const host = s.clusterLocal ? `${s.name}.${s.namespace}.svc.cluster.local` : options.ingress ? `${s.name}.${s.namespace}.${options.ingress.domain}` : null;
+      record.url = host ? `http://${host}` : front.url.replace(/\/$/, '');
+      if (host && !s.clusterLocal) ingressRoutes.set(host, front.url);
       knativeUrls[s.name] = front.url;
-      log(`knative service ${s.namespace}/${s.name}: idle window ${s.idleMs} ms, activator ${front.url}`);
+      log(`knative service ${s.namespace}/${s.name}: idle window ${s.idleMs} ms, activator ${front.url}, status.url ${record.url}`);
     }
-    return { apiUrl: api.url, kubeconfigPath: kubeconfig.path, context: EMULATOR_CONTEXT, deploymentUrls, knativeUrls, cluster, api, stop };
+    let ingressUrl: string | undefined;
+    if (options.ingress) {
+      const ingress = await startIngress(ingressRoutes, options.ingress.port);
+      fronts.push(ingress);
+      ingressUrl = ingress.url;
+      log(`ingress ${ingress.url}: ${[...ingressRoutes.keys()].join(', ') || 'no routes'}`);
+    }
+    return { apiUrl: api.url, kubeconfigPath: kubeconfig.path, context: EMULATOR_CONTEXT, deploymentUrls, knativeUrls, ingressUrl, cluster, api, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -77,7 +103,7 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
 /** The runner's entry point (`emulators: { kubernetes: {...} }`): env gives KUBECONFIG. */
 export const startKubernetesEmulator: EmulatorStarter = async (options, ctx): Promise<RunningEmulator> => {
   const emulator = await startKubeEmulator(options as KubeEmulatorInput, ctx.log);
-  const fronts = [...Object.entries(emulator.deploymentUrls), ...Object.entries(emulator.knativeUrls)].map(([n, u]) => `${n} ${u}`);
+  const fronts = [...Object.entries(emulator.deploymentUrls), ...Object.entries(emulator.knativeUrls), ...(emulator.ingressUrl ? [['ingress', emulator.ingressUrl]] : [])].map(([n, u]) => `${n} ${u}`);
   return {
     name: 'kubernetes',
     env: { KUBECONFIG: emulator.kubeconfigPath },

@@ -1,6 +1,7 @@
 // The emulated cluster's records rendered as the Kubernetes API's JSON objects. Zero counts are
 // omitted like the real API does (omitempty): `status.readyReplicas` is absent when nothing is ready.
-import type { Cluster, DeploymentRecord, KnativeServiceRecord, PodRecord } from './cluster.js';
+import type { Cluster, DeploymentRecord, KnativeServiceRecord, PodState, ServiceRecord } from './cluster.js';
+import type { ScalerOptions } from './options.js';
 
 type Json = Record<string, unknown>;
 
@@ -11,8 +12,19 @@ function resources(template: { cpu: string; memory: string }): Json {
   return { requests: { cpu: template.cpu, memory: template.memory } };
 }
 
-export function podJson(pod: PodRecord, resourceVersion: string): Json {
+/** Container state as the kubelet reports it. */
+function containerState(pod: PodState): Json {
+  if (pod.phase === 'Failed' || pod.phase === 'Succeeded') {
+    return { terminated: { exitCode: pod.phase === 'Failed' ? 137 : 0, reason: pod.reason ?? 'Completed', startedAt: pod.startedAt, finishedAt: pod.readyChangedAt } };
+  }
+  return pod.phase === 'Running' ? { running: { startedAt: pod.startedAt } } : { waiting: { reason: 'ContainerCreating' } };
+}
+
+/** A pod with its conditions and their lastTransitionTime (milliseconds here; whole seconds on a
+ *  real API server, which serialises metav1.Time as RFC 3339 without fractions). */
+export function podJson(pod: PodState): Json {
   const ready = pod.ready ? 'True' : 'False';
+  const notReady = pod.ready ? {} : { reason: pod.phase === 'Pending' ? 'ContainersNotReady' : 'PodCompleted' };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -20,7 +32,7 @@ export function podJson(pod: PodRecord, resourceVersion: string): Json {
       name: pod.name,
       namespace: pod.namespace,
       uid: pod.uid,
-      resourceVersion,
+      resourceVersion: pod.resourceVersion,
       labels: pod.labels,
       creationTimestamp: pod.createdAt,
       ...(pod.deletionTimestamp ? { deletionTimestamp: pod.deletionTimestamp, deletionGracePeriodSeconds: 30 } : {}),
@@ -32,13 +44,16 @@ export function podJson(pod: PodRecord, resourceVersion: string): Json {
     },
     status: {
       phase: pod.phase,
+      ...(pod.reason ? { reason: pod.reason } : {}),
+      ...(pod.message ? { message: pod.message } : {}),
       hostIP: '127.0.0.1',
       podIP: pod.port !== null ? '127.0.0.1' : undefined,
       startTime: pod.createdAt,
       conditions: [
-        { type: 'PodScheduled', status: 'True' },
-        { type: 'ContainersReady', status: ready },
-        { type: 'Ready', status: ready },
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: pod.scheduledAt },
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: pod.scheduledAt },
+        { type: 'ContainersReady', status: ready, lastProbeTime: null, lastTransitionTime: pod.readyChangedAt, ...notReady },
+        { type: 'Ready', status: ready, lastProbeTime: null, lastTransitionTime: pod.readyChangedAt, ...notReady },
       ],
       containerStatuses: [
         {
@@ -47,7 +62,7 @@ export function podJson(pod: PodRecord, resourceVersion: string): Json {
           ready: pod.ready,
           started: pod.phase === 'Running',
           restartCount: 0,
-          state: pod.phase === 'Running' ? { running: { startedAt: pod.startedAt } } : { waiting: { reason: 'ContainerCreating' } },
+          state: containerState(pod),
         },
       ],
     },
@@ -56,7 +71,7 @@ export function podJson(pod: PodRecord, resourceVersion: string): Json {
 
 function deploymentCounts(cluster: Cluster, d: DeploymentRecord) {
   const pods = cluster.podsOf(d);
-  const live = pods.filter((p) => p.deletionTimestamp === null);
+  const live = pods.filter((p) => p.deletionTimestamp === null && (p.phase === 'Pending' || p.phase === 'Running'));
   const ready = cluster.readyPodsOf(d).length;
   return { replicas: live.length, ready, unavailable: Math.max(0, d.replicas - ready) };
 }
@@ -111,10 +126,18 @@ export function knativeServiceJson(cluster: Cluster, s: KnativeServiceRecord): J
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
-    metadata: { name: s.name, namespace: s.namespace, uid: s.uid, generation: 1, resourceVersion: cluster.resourceVersion, creationTimestamp: s.createdAt },
+    metadata: {
+      name: s.name,
+      namespace: s.namespace,
+      uid: s.uid,
+      generation: 1,
+      resourceVersion: cluster.resourceVersion,
+      creationTimestamp: s.createdAt,
+      ...(s.clusterLocal ? { labels: { 'networking.knative.dev/visibility': 'cluster-local' } } : {}),
+    },
     spec: {
       template: {
-        metadata: { annotations: { 'autoscaling.knative.dev/window': `${s.idleMs / 1000}s` } },
+        metadata: { annotations: s.annotations },
         spec: { containerConcurrency: 0, containers: [{ image: 'coldbench/pod:local', resources: resources(s.template) }] },
       },
       traffic: [{ latestRevision: true, percent: 100 }],
@@ -137,6 +160,55 @@ export function knativeServiceJson(cluster: Cluster, s: KnativeServiceRecord): J
 
 export function listJson(kind: string, apiVersion: string, resourceVersion: string, items: Json[]): Json {
   return { apiVersion, kind, metadata: { resourceVersion }, items };
+}
+
+export function serviceJson(cluster: Cluster, s: ServiceRecord): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: s.name, namespace: s.namespace, uid: s.uid, resourceVersion: cluster.resourceVersion, creationTimestamp: s.createdAt },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: s.clusterIP,
+      clusterIPs: [s.clusterIP],
+      selector: s.selector,
+      ports: s.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), protocol: 'TCP', port: p.port, targetPort: p.targetPort ?? p.port })),
+      sessionAffinity: 'None',
+    },
+    status: { loadBalancer: {} },
+  };
+}
+
+/** An autoscaling/v2 HorizontalPodAutoscaler or a keda.sh/v1alpha1 ScaledObject. */
+export function scalerJson(cluster: Cluster, s: ScalerOptions): Json {
+  const owned = s.ownerScaledObject
+    ? { labels: { 'scaledobject.keda.sh/name': s.ownerScaledObject }, ownerReferences: [{ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: s.ownerScaledObject, controller: true }] }
+    : {};
+  const metadata = { name: s.name, namespace: s.namespace, resourceVersion: cluster.resourceVersion, ...owned };
+  if (s.kind === 'ScaledObject') {
+    return {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { ...metadata, ...(s.paused ? { annotations: { 'autoscaling.keda.sh/paused': 'true' } } : {}) },
+      spec: { scaleTargetRef: { name: s.deployment }, minReplicaCount: s.minReplicas, maxReplicaCount: s.maxReplicas, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '60' } }] },
+    };
+  }
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata,
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.deployment },
+      minReplicas: s.minReplicas,
+      maxReplicas: s.maxReplicas,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+    },
+    status: { currentReplicas: 0, desiredReplicas: 0 },
+  };
+}
+
+export function configMapJson(cluster: Cluster, namespace: string, name: string, data: Record<string, string>): Json {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, resourceVersion: cluster.resourceVersion }, data };
 }
 
 /** The API server's error body (metav1.Status). */

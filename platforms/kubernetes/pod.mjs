@@ -17,7 +17,8 @@ let served = 0;
 const server = http.createServer((req, res) => {
   served += 1;
   const reply = () => {
-    const body = JSON.stringify({ pod: podName, pid: process.pid, served, path: req.url, host: req.headers.host ?? null });
+    // The names of the request headers it got (what a proxy passed on), never their values.
+    const body = JSON.stringify({ pod: podName, pid: process.pid, served, path: req.url, host: req.headers.host ?? null, headers: Object.keys(req.headers) });
     res.writeHead(200, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),

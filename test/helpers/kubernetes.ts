@@ -75,7 +75,8 @@ const common = {
   pricing: {},
 };
 
-export function kubernetesTarget(overrides: Partial<KubernetesTarget> & { url: string; deployment: string }): KubernetesTarget {
+/** A kubernetes target: give `url`, or `service` (through the API server's proxy). */
+export function kubernetesTarget(overrides: Partial<KubernetesTarget> & { deployment: string }): KubernetesTarget {
   return {
     ...common,
     name: 'k8s-test',
