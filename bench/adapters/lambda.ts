@@ -18,7 +18,7 @@ import { invokeFunction } from './lambda-invoke.js';
 import { lambdaJournal, type LambdaLocation, type LambdaUndo } from './lambda-journal.js';
 import { loadPayload, resolveFunction, type ResolvedFunction } from './lambda-target.js';
 import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation, WarmLoad } from './types.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation, InvokeOptions, WarmLoad } from './types.js';
 
 export { loadPayload, resolveFunction, type ResolvedFunction } from './lambda-target.js';
 export { errorKindForLambda } from './lambda-invoke.js';
@@ -124,9 +124,10 @@ export class LambdaAdapter implements Adapter<'lambda'> {
     return this.call(true);
   }
 
-  /** Safe to call concurrently: one shared client, no per-call state. Warm calls skip LogType Tail. */
-  invoke(_options: { fresh: boolean }): Promise<Invocation> {
-    return this.call(false);
+  /** Safe to call concurrently: one shared client, no per-call state. Warm calls ask for the log
+   *  tail only with observeCold (its Init Duration counts a cold start inside the warm phase). */
+  invoke(options: InvokeOptions): Promise<Invocation> {
+    return this.call(options.observeCold === true);
   }
 
   private call(tail: boolean): Promise<Invocation> {
@@ -138,6 +139,14 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       return { type: 'http', request: { url: this.target.url, method: this.target.method, headers: this.target.headers, body: this.target.body } };
     }
     return { type: 'invoke' };
+  }
+
+  /** The network baseline's host: the Function URL's when warm load goes there, else the Invoke
+   *  API endpoint's (the endpoint override, or Lambda's regional endpoint). */
+  dataPlaneUrl(): string {
+    if (this.target.url) return this.target.url;
+    if (this.target.endpoint) return this.target.endpoint;
+    return `https://lambda.${this.target.region}.amazonaws.com${this.target.region.startsWith('cn-') ? '.cn' : ''}/`;
   }
 
   /** Write the original environment back (idempotent, once even when called concurrently; works
