@@ -70,14 +70,22 @@ function connectOnce(address: string, port: number, servername: string | null, t
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      secureSocket?.destroy();
-      socket.destroy();
+      // A measured connection is closed politely (the TLS Finished and close_notify still go out,
+      // so the server sees a complete handshake, not an error); a failed one is dropped.
+      const open = secureSocket ?? socket;
+      if (value) {
+        open.end();
+        setTimeout(() => open.destroy(), 1000).unref();
+      } else {
+        secureSocket?.destroy();
+        socket.destroy();
+      }
       resolve(value);
     };
     const timer = setTimeout(() => finish(null), timeoutMs);
     const onAbort = () => finish(null);
     signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', () => finish(null));
+    socket.on('error', () => finish(null)); // also after the end: a late reset must not go unhandled
     socket.once('connect', () => {
       const connectUs = nowUs() - start;
       if (servername === null) return finish({ connectUs, tlsUs: null });
@@ -87,7 +95,7 @@ function connectOnce(address: string, port: number, servername: string | null, t
       // judged here (the measured requests do that).
       secureSocket = tls.connect({ socket, ...(ip ? {} : { servername }), ALPNProtocols: ['http/1.1'], rejectUnauthorized: false });
       secureSocket.once('secureConnect', () => finish({ connectUs, tlsUs: nowUs() - handshakeStart }));
-      secureSocket.once('error', () => finish(null));
+      secureSocket.on('error', () => finish(null));
     });
   });
 }

@@ -89,6 +89,11 @@
     fillBody();
     table.appendChild(thead);
     table.appendChild(tbody);
+    // The first two columns stay in view when the table scrolls sideways: the second one sticks
+    // at the first one's width (layout, not text).
+    function pin() { table.style.setProperty('--pin-2', header.firstChild.getBoundingClientRect().width + 'px'); }
+    pin();
+    window.addEventListener('resize', pin);
   }
 
   // ---------- comparison bars (plain DOM, prints well) ----------
