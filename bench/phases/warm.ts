@@ -34,19 +34,23 @@ function modelOf(adapter: Adapter, warm: WarmConfig): WarmModel {
   return adapter.warmLoad().type === 'invoke' ? 'invoke' : warm.rate !== undefined ? 'open' : 'closed';
 }
 
-async function runEngine(adapter: Adapter, warm: WarmConfig, { options, tracker }: EngineContext): Promise<WarmEngineResult> {
+type Engine = (warm: WarmConfig, context: EngineContext) => Promise<WarmEngineResult>;
+
+/** The phase's engine, loaded before the pre-warm so that no module load sits between the
+ *  pre-warm and the clock (an idle instance may be reaped meanwhile). */
+async function loadEngine(adapter: Adapter, warm: WarmConfig): Promise<Engine> {
   const load = adapter.warmLoad();
-  const counted = { ...options, tracker, instanceHeader: options.instanceHeader };
+  const counted = ({ options, tracker }: EngineContext) => ({ ...options, tracker, instanceHeader: options.instanceHeader });
   if (load.type === 'invoke') {
     const { runInvokeLoop } = await import('./warm-invoke.js');
-    return runInvokeLoop(adapter, warm, counted);
+    return (w, context) => runInvokeLoop(adapter, w, counted(context));
   }
   if (warm.rate !== undefined) {
     const { runOpenModel } = await import('./open-model.js');
-    return runOpenModel(load.request, warm, counted);
+    return (w, context) => runOpenModel(load.request, w, counted(context));
   }
   const { runClosedModel } = await import('./warm-closed.js');
-  return runClosedModel(load.request, warm, counted);
+  return (w, context) => runClosedModel(load.request, w, counted(context));
 }
 
 export function toWarmPhaseResult(engine: WarmEngineResult, extra: { prewarm?: number } & Partial<InstanceCounts> = {}): WarmPhaseResult {
@@ -97,6 +101,7 @@ async function probeHttp(request: HttpRequestSpec, options: WarmPhaseOptions) {
 }
 
 export async function runWarmPhase(adapter: Adapter, warm: WarmConfig, options: WarmPhaseOptions): Promise<WarmPhaseResult> {
+  const runEngine = await loadEngine(adapter, warm);
   const known = options.seenInstances ?? new Set<string>();
   const untimed = new InstanceTracker(known);
   const model = modelOf(adapter, warm);
@@ -108,10 +113,10 @@ export async function runWarmPhase(adapter: Adapter, warm: WarmConfig, options: 
     options.log?.(`pre-warm: ${prewarm} concurrent requests x ${outcome.rounds} round${outcome.rounds === 1 ? '' : 's'}${started}${outcome.errors ? `, ${outcome.errors} failed` : ''}`);
   }
   if (warm.warmupMs > 0 && !options.signal.aborted) {
-    const warmup = await runEngine(adapter, { ...warm, durationMs: warm.warmupMs, requests: undefined }, { options: { ...options, onProgress: undefined }, tracker: untimed });
+    const warmup = await runEngine({ ...warm, durationMs: warm.warmupMs, requests: undefined }, { options: { ...options, onProgress: undefined }, tracker: untimed });
     warmup.histogram.destroy();
   }
   const tracker = new InstanceTracker(known);
-  const engine = await runEngine(adapter, warm, { options, tracker });
+  const engine = await runEngine(warm, { options, tracker });
   return toWarmPhaseResult(engine, { prewarm, ...tracker.counts() });
 }

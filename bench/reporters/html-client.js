@@ -43,7 +43,7 @@
     });
     var verdict = document.getElementById('verdict');
     verdict.textContent = V.verdict.text;
-    verdict.className = 'verdict ' + (V.verdict.bad ? 'bad' : 'good');
+    verdict.className = 'verdict ' + (V.verdict.bad ? 'bad' : V.verdict.warn ? 'warn' : 'good');
     document.getElementById('footer').textContent = V.footer;
   }
 

@@ -17,7 +17,7 @@ export interface SortableCell {
 export interface HtmlView {
   title: string;
   meta: Array<[term: string, value: string]>;
-  verdict: { text: string; bad: boolean };
+  verdict: { text: string; bad: boolean; warn: boolean };
   footer: string;
   /** The at-a-glance comparison at the top of the page. */
   glance: GlanceView;
@@ -134,7 +134,8 @@ function verdict(model: ReportModel): HtmlView['verdict'] {
   if (model.results.run.partial) parts.push('partial run');
   const hidden = model.glance.hiddenColdStarts.length;
   if (hidden) parts.push(`cold starts inside ${hidden} warm phase${hidden > 1 ? 's' : ''}`);
-  return { text: parts.length ? parts.join(' · ') : 'no thresholds set', bad: failed > 0 || failedTargets > 0 };
+  // A hidden cold start fails nothing, but the warm numbers are not what they seem: a warning.
+  return { text: parts.length ? parts.join(' · ') : 'no thresholds set', bad: failed > 0 || failedTargets > 0, warn: hidden > 0 };
 }
 
 function bars(model: ReportModel): HtmlView['bars'] {
