@@ -8,6 +8,7 @@ import { InputError } from '../bench/errors.js';
 import { mergeRuns } from '../bench/merge.js';
 import { checkResults } from '../bench/results/read.js';
 import { coldPenaltyUs, withDerivedNumbers } from '../bench/results/derived.js';
+import { bulkDocuments } from '../bench/export/ndjson.js';
 import { fixtureRun, spread } from './helpers/results-fixture.js';
 
 function withComparableFields() {
@@ -77,4 +78,15 @@ test('repeated runs of one origin x target: the fastest RTT, every attempt poole
   other.run.origin = 'paris';
   const two = mergeRuns([a, other]);
   assert.deepEqual(two.targets.map((t) => t.network?.rttUs), [12_000, 12_000]);
+});
+
+test('the NDJSON export carries them: rtt_ms and cold_penalty_ms per target, cold_in_warm on the warm summary', () => {
+  const run = withComparableFields();
+  const summaries = bulkDocuments([run]).map((d) => d.doc).filter((d) => d.doc_type === 'summary');
+  const warm = summaries.find((d) => d.phase === 'warm')!;
+  const cold = summaries.find((d) => d.phase === 'cold')!;
+  assert.equal(warm.cold_in_warm, 1);
+  assert.equal(cold.cold_in_warm, undefined, 'a cold summary has no such field');
+  assert.equal(cold.rtt_ms, 12);
+  assert.equal(cold.cold_penalty_ms, coldPenaltyUs(run.targets[0]!)! / 1000);
 });
