@@ -5,10 +5,15 @@
 //   with a bootstrap interval of the median difference for the reader;
 // - warm: HDR distributions of thousands of requests, where any tiny shift is "significant", so
 //   the tolerance decides: p50 needs Mann-Whitney U over the histogram buckets plus the threshold,
-//   tail percentiles need the threshold, the noise floor and enough samples beyond them.
+//   tail percentiles need the threshold, the noise floor and enough samples beyond them;
+// - both: a two-sample Kolmogorov-Smirnov test beside Mann-Whitney U, for shifts a rank test
+//   misses (a second, slow mode of cold starts with the same median): significant, and some
+//   decile (p10..p90) moved by more than the tolerance. Either test can flag a regression; the
+//   reason says which.
 import { decodeHistogram, recordedBuckets, type LatencySummary } from './histograms.js';
 import type { RunResults, TargetResult } from './results/types.js';
 import { bootstrapMedianDifference, mannWhitneyU, weightedOf, type BootstrapInterval, type MannWhitneyResult, type Weighted } from './stats.js';
+import { kolmogorovSmirnov, weightedQuantile, type KsResult } from './stats-ks.js';
 import { msWithUnit, pValueText, signedPercent } from './units.js';
 import { InputError } from './errors.js';
 
@@ -22,6 +27,7 @@ export interface CompareOptions {
 }
 
 export type Verdict = 'regression' | 'improvement' | 'no change' | 'not comparable';
+export type TestName = 'Mann-Whitney U' | 'Kolmogorov-Smirnov';
 export type MetricName = 'p50' | 'p95' | 'p99';
 
 export interface MetricChange {
@@ -43,6 +49,10 @@ export interface CompareRow {
   current: LatencySummary | null;
   metrics: MetricChange[];
   test: (Pick<MannWhitneyResult, 'pGreater' | 'pLess' | 'effect' | 'method'> & { name: string }) | null;
+  /** The Kolmogorov-Smirnov test of the same samples. */
+  ks: (KsResult & { name: string }) | null;
+  /** Which tests found the verdict (regression or improvement): empty for no change. */
+  foundBy: TestName[];
   /** Cold only: bootstrap interval of median(current) - median(baseline), µs. */
   interval?: BootstrapInterval;
   verdict: Verdict;
@@ -67,6 +77,8 @@ const METRICS: Array<[MetricName, keyof LatencySummary, number]> = [
 ];
 /** A tail percentile is judged only with at least this many samples beyond it on both sides. */
 const MIN_TAIL_SAMPLES = 10;
+/** Where a significant Kolmogorov-Smirnov distance must show as a shift beyond the tolerance. */
+const KS_QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 export function compareRuns(baseline: RunResults, current: RunResults, options: CompareOptions = {}): CompareResult {
   const opts = { ...DEFAULTS, ...definedOnly(options) };
@@ -119,6 +131,8 @@ function notComparable(base: TargetResult | null, cur: TargetResult | null, phas
     current: cur?.phases[phase]?.summary ?? null,
     metrics: [],
     test: null,
+    ks: null,
+    foundBy: [],
     verdict: 'not comparable',
     reason,
   };
@@ -158,6 +172,8 @@ function compareTarget(base: TargetResult | undefined, cur: TargetResult, phase:
     }
     return { name, baselineUs, currentUs, changePct, regressed, improved };
   });
+  const ksResult = kolmogorovSmirnov(a.weighted, b.weighted);
+  const ks = { name: `Kolmogorov-Smirnov (${ksResult.method})`, ...ksResult };
   const row: CompareRow = {
     origin: cur.origin,
     target: cur.name,
@@ -166,26 +182,66 @@ function compareTarget(base: TargetResult | undefined, cur: TargetResult, phase:
     current: cp.summary,
     metrics,
     test,
+    ks,
+    foundBy: [],
     verdict: 'no change',
     reason: '',
   };
   if (phase === 'cold' && a.values && b.values) row.interval = bootstrapMedianDifference(a.values, b.values);
   const regressedNames = metrics.filter((m) => m.regressed).map((m) => m.name);
   const improvedNames = metrics.filter((m) => m.improved).map((m) => m.name);
-  const p = `p=${pValueText(mwu.pGreater)}`;
-  if (regressedNames.length > 0) {
+  const minCount = Math.min(bp.summary.count, cp.summary.count);
+  const ksSlower = ks.pSlower < opts.alpha ? decileShift(a.weighted, b.weighted, 1, minCount, phase, opts) : null;
+  const ksFaster = ks.pFaster < opts.alpha ? decileShift(a.weighted, b.weighted, -1, minCount, phase, opts) : null;
+  const p = `Mann-Whitney U p=${pValueText(mwu.pGreater)}`;
+  const ksText = (d: number, pKs: number) => `Kolmogorov-Smirnov D=${d.toFixed(2)}, p=${pValueText(pKs)}`;
+  if (regressedNames.length > 0 || ksSlower) {
     row.verdict = 'regression';
-    row.reason = `${regressedNames.join(', ')} slower by more than ${opts.failThresholdPct}% (${p})`;
-  } else if (improvedNames.length > 0) {
+    const reasons: string[] = [];
+    if (regressedNames.length > 0) {
+      row.foundBy.push('Mann-Whitney U');
+      reasons.push(`${regressedNames.join(', ')} slower by more than ${opts.failThresholdPct}% (${p})`);
+    }
+    if (ksSlower) {
+      row.foundBy.push('Kolmogorov-Smirnov');
+      reasons.push(`distribution slower: ${ksSlower} (${ksText(ks.dSlower, ks.pSlower)})`);
+    }
+    row.reason = reasons.join('; ');
+  } else if (improvedNames.length > 0 || ksFaster) {
     row.verdict = 'improvement';
-    row.reason = `${improvedNames.join(', ')} faster by more than ${opts.failThresholdPct}% (p=${pValueText(mwu.pLess)})`;
+    const reasons: string[] = [];
+    if (improvedNames.length > 0) {
+      row.foundBy.push('Mann-Whitney U');
+      reasons.push(`${improvedNames.join(', ')} faster by more than ${opts.failThresholdPct}% (Mann-Whitney U p=${pValueText(mwu.pLess)})`);
+    }
+    if (ksFaster) {
+      row.foundBy.push('Kolmogorov-Smirnov');
+      reasons.push(`distribution faster: ${ksFaster} (${ksText(ks.dFaster, ks.pFaster)})`);
+    }
+    row.reason = reasons.join('; ');
   } else {
     const p50 = metrics[0]!;
-    row.reason = slower || faster
+    row.reason = slower || faster || ks.pSlower < opts.alpha || ks.pFaster < opts.alpha
       ? `shift within tolerance (${opts.failThresholdPct}%, ${msWithUnit(opts.noiseFloorUs)})`
-      : `no significant shift (${p}${p50.changePct !== null ? `, p50 ${signedPercent(p50.changePct)}%` : ''})`;
+      : `no significant shift (${p}, Kolmogorov-Smirnov p=${pValueText(ks.pSlower)}${p50.changePct !== null ? `, p50 ${signedPercent(p50.changePct)}%` : ''})`;
   }
   return row;
+}
+
+/** The decile that moved most in the direction the KS test found (1: slower, -1: faster), as
+ *  text ("p70 +33.0%"), when it moved beyond the tolerance; null when none did. Warm deciles are
+ *  judged with enough samples beyond them, like the tails. */
+function decileShift(a: Weighted, b: Weighted, direction: 1 | -1, minCount: number, phase: 'cold' | 'warm', opts: Required<CompareOptions>): string | null {
+  let best: { q: number; pct: number } | null = null;
+  for (const q of KS_QUANTILES) {
+    if (phase === 'warm' && minCount * (1 - q) < MIN_TAIL_SAMPLES) continue;
+    const base = weightedQuantile(a, q);
+    const delta = direction * (weightedQuantile(b, q) - base);
+    if (!(delta > opts.noiseFloorUs) || !(base > 0)) continue;
+    const pct = (100 * delta) / base;
+    if (pct > opts.failThresholdPct && (!best || pct > best.pct)) best = { q, pct };
+  }
+  return best ? `p${Math.round(best.q * 100)} ${signedPercent(direction * best.pct)}%` : null;
 }
 
 /** The values of a phase for the rank test: cold from its individual samples (exact), warm (or

@@ -4,7 +4,7 @@
 // re-evaluated against the merged rows.
 import { createHistogram, decodeHistogram, type LatencyHistogram } from './histograms.js';
 import type { RecordedFacts } from './results/platform-facts.js';
-import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type RunResults, type TargetResult, type WarmPhaseResult } from './results/types.js';
+import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type NetworkFacts, type RunResults, type TargetResult, type WarmPhaseResult } from './results/types.js';
 import { reevaluateRecorded } from './thresholds.js';
 import { estimateCost } from './cost.js';
 import { InputError } from './errors.js';
@@ -67,6 +67,9 @@ function mergeTarget(rows: TargetResult[]): TargetResult {
     platform: rows.map((r) => r.platform).reduce(mergeFacts),
     phases: { ...(cold ? { cold } : {}), ...(warm ? { warm } : {}) },
   };
+  const network = mergeNetwork(rows.map((r) => r.network).filter((n): n is NetworkFacts => !!n));
+  if (network) merged.network = network;
+  else delete merged.network;
   if (!failures.length) delete merged.failure;
   delete merged.cost;
   // Recompute the cost from the pooled numbers with the price overrides the runs used.
@@ -151,8 +154,29 @@ function mergeWarm(phases: WarmPhaseResult[], target: TargetResult): WarmPhaseRe
   for (const key of ['scheduled', 'sent', 'late', 'dropped'] as const) {
     if (phases.some((p) => p[key] !== undefined)) out[key] = phases.reduce((n, p) => n + (p[key] ?? 0), 0);
   }
+  // Cold starts inside the phases add up where every run could tell; the instances are those of
+  // the busiest run (the runs were one after another, not side by side).
+  const colds = phases.map((p) => p.coldInWarm);
+  if (colds.some((c) => c !== undefined)) out.coldInWarm = colds.every((c) => typeof c === 'number') ? colds.reduce((n: number, c) => n + (c ?? 0), 0) : null;
+  const instances = phases.map((p) => p.instances).filter((i): i is number => typeof i === 'number');
+  if (phases.some((p) => p.instances !== undefined)) out.instances = instances.length > 0 ? Math.max(...instances) : null;
   histogram.destroy();
   return out;
+}
+
+/** Network baselines of repeated runs: every attempt pooled, the RTT the fastest connect of all. */
+function mergeNetwork(all: NetworkFacts[]): NetworkFacts | undefined {
+  if (all.length <= 1) return all[0];
+  const rtts = all.map((n) => n.rttUs).filter((r): r is number => typeof r === 'number');
+  const tls = all.some((n) => n.tls === true);
+  return {
+    ...all[0]!,
+    rttUs: rtts.length > 0 ? Math.min(...rtts) : null,
+    samples: all.reduce((n, x) => n + (x.samples ?? 0), 0),
+    connectUs: all.flatMap((x) => x.connectUs ?? []),
+    tlsUs: tls ? all.flatMap((x) => x.tlsUs ?? []) : null,
+    errors: all.reduce((n, x) => n + (x.errors ?? 0), 0),
+  };
 }
 
 function minIso(values: string[]): string {

@@ -21,8 +21,10 @@ import { redactHeaders } from './redact.js';
 import { writeReports } from './reporters/index.js';
 import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type RunResults, type TargetResult } from './results/types.js';
 import { closeKeepAliveAgents } from './http/timed-request.js';
+import { networkBaseline, describeNetwork } from './http/network-baseline.js';
 import { evaluateThresholds } from './thresholds.js';
 import { TOOL_VERSION } from './version.js';
+import { coldInWarmWarning } from './units.js';
 
 export interface RunOptions {
   /** Report directory; default reports/<UTC timestamp>-<short id>/. */
@@ -164,6 +166,11 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
     activeAdapters.add(adapter);
     await adapter.prepare();
     result.platform = adapter.describe();
+    const network = await networkBaseline(adapter, target.timeoutMs, signal);
+    if (network) {
+      result.network = network;
+      progress.log(`  network: ${describeNetwork(network)}`);
+    }
 
     // Warm the harness's own code paths (and learn which instance is already warm) before the
     // first measured sample: the first request of a fresh process is ~10 ms slower.
@@ -191,6 +198,8 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
       const phase = await runWarmPhase(adapter, target.warm, {
         timeoutMs: target.timeoutMs,
         signal,
+        seenInstances,
+        instanceHeader: target.cold?.instanceHeader,
         onProgress: (done, elapsedMs) => progress.status(`${label}: warm ${done} requests in ${(elapsedMs / 1000).toFixed(0)} s`),
         log: (message) => progress.log(`  ${label}: ${message}`),
       });
@@ -200,6 +209,7 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
       progress.log(
         `  warm: ${phase.requests} requests, ${phase.throughputRps} req/s, p50 ${(s.p50Us / 1000).toFixed(2)} ms, p99 ${(s.p99Us / 1000).toFixed(2)} ms${s.errors ? `, ${s.errors} errors` : ''}`,
       );
+      if (phase.coldInWarm) progress.log(`  ⚠ ${target.name}: ${coldInWarmWarning(phase.coldInWarm)}`);
     }
     if (signal.aborted) result.status = 'partial';
   } catch (err) {

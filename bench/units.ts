@@ -22,3 +22,8 @@ export function signedPercent(changePct: number): string {
 export function pValueText(p: number): string {
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
+
+/** The warning of a warm phase whose timed requests met cold starts (cold_in_warm > 0). */
+export function coldInWarmWarning(count: number): string {
+  return `${count} cold start${count === 1 ? '' : 's'} inside the timed warm phase (instances never seen before in the run): its tail includes them; raise warm.prewarm to start that many instances before the clock`;
+}

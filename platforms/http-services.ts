@@ -1,12 +1,17 @@
 // Local HTTP services for the demo and the tests. Each service is a front on a fixed (or random)
 // loopback port that proxies to instance processes (platforms/runtime/http-instance.mjs):
 // - scale-to-zero: no instance until a request arrives; the first request starts a real process
-//   (a real cold start) and waits for it; the instance is reaped after `idle` without requests.
+//   (a real cold start) and waits for it; an instance is reaped after `idle` without requests.
 // - alwaysOn: one instance started up front and never reaped.
+// - concurrency: how many requests one instance serves at a time. A request that finds every
+//   instance full starts a new one and waits for it, as Lambda (one request per execution
+//   environment) and Cloud Run / Cloud Functions with a concurrency setting do (docs/platforms.md).
+//   Unset: one instance serves everything.
 //
 // Options (target file `emulators: { http: { services: [...] } }`):
 //   name (required), port (0 = random), idle (default 2s), initDelay (CPU work at instance start,
-//   default 0), latency (delay before each answer, default 0), alwaysOn (default false).
+//   default 0), latency (delay before each answer, default 0), alwaysOn (default false),
+//   concurrency (requests per instance at a time, default unlimited).
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +29,7 @@ const serviceSchema = z.strictObject({
   initDelay: durationMs.default(0),
   latency: durationMs.default(0),
   alwaysOn: z.boolean().default(false),
+  concurrency: z.int({ error: 'expected a positive integer' }).positive({ error: 'expected a positive integer' }).optional(),
 });
 const optionsSchema = z.strictObject({ services: z.array(serviceSchema).min(1) });
 
@@ -34,9 +40,17 @@ interface Instance {
   port: number;
   id: string;
   inFlight: number;
+  /** The always-on instance: never reaped. */
+  pinned: boolean;
   /** Keep-alive sockets to this instance only, destroyed with it. */
   agent: http.Agent;
   idleTimer?: NodeJS.Timeout;
+}
+
+/** An instance being started, and how many requests already wait for it. */
+interface Starting {
+  ready: Promise<Instance>;
+  waiting: number;
 }
 
 export interface HttpService {
@@ -45,6 +59,8 @@ export interface HttpService {
   url: string;
   /** Number of instance processes started so far (cold starts). */
   readonly starts: number;
+  /** Instance processes running now. */
+  readonly instances: number;
   readonly running: boolean;
   stop(): Promise<void>;
 }
@@ -52,12 +68,13 @@ export interface HttpService {
 /** Start one service front (and, when alwaysOn, its instance). */
 export async function startHttpService(input: HttpServiceOptions): Promise<HttpService> {
   const options = serviceSchema.parse(input);
-  let instance: Instance | null = null;
-  let starting: Promise<Instance> | null = null;
+  const perInstance = options.concurrency ?? Number.POSITIVE_INFINITY;
+  const instances = new Set<Instance>();
+  const starting = new Set<Starting>();
   let starts = 0;
   let stopped = false;
 
-  const launch = (): Promise<Instance> => {
+  const launch = (pinned: boolean): Promise<Instance> => {
     starts += 1;
     return new Promise<Instance>((resolve, reject) => {
       const child = fork(INSTANCE_SCRIPT, [], {
@@ -77,11 +94,11 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
           port: message.port,
           id: message.instanceId ?? String(child.pid),
           inFlight: 0,
+          pinned,
           agent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
         };
-        child.once('exit', () => {
-          if (instance === started) instance = null;
-        });
+        instances.add(started);
+        child.once('exit', () => instances.delete(started));
         resolve(started);
       });
       child.once('error', (err) => {
@@ -91,26 +108,33 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
     });
   };
 
+  /** A request's instance: one with room now, else room on one being started, else a new one.
+   *  The slot is taken (inFlight) before this returns, so concurrent requests never share it. */
   const acquire = async (): Promise<Instance> => {
-    if (instance) return instance;
-    if (!starting) {
-      starting = launch().then(
-        (started) => {
-          instance = started;
-          starting = null;
-          return started;
-        },
-        (err: unknown) => {
-          starting = null;
-          throw err;
-        },
+    for (const instance of instances) {
+      if (instance.inFlight < perInstance && instance.child.exitCode === null) {
+        instance.inFlight += 1;
+        return instance;
+      }
+    }
+    let start = [...starting].find((s) => s.waiting < perInstance);
+    if (!start) {
+      const created: Starting = { ready: launch(false), waiting: 0 };
+      start = created;
+      starting.add(created);
+      created.ready.then(
+        () => starting.delete(created),
+        () => starting.delete(created),
       );
     }
-    return starting;
+    start.waiting += 1;
+    const instance = await start.ready;
+    instance.inFlight += 1;
+    return instance;
   };
 
   const reap = (target: Instance) => {
-    if (instance === target) instance = null;
+    instances.delete(target);
     target.agent.destroy();
     target.child.kill('SIGTERM');
   };
@@ -124,7 +148,6 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
       res.end(`cannot start instance: ${(err as Error).message}`);
       return;
     }
-    target.inFlight += 1;
     clearTimeout(target.idleTimer);
     const upstream = http.request(
       { host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers, agent: target.agent },
@@ -133,12 +156,18 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
         upRes.pipe(res);
       },
     );
+    // Released when the answer is handed off ('finish'), not later, so that a client's next
+    // request on the same connection finds the slot free; 'close' covers an aborted answer.
+    let released = false;
     const done = () => {
+      if (released) return;
+      released = true;
       target.inFlight -= 1;
-      if (target.inFlight === 0 && !options.alwaysOn && !stopped) {
+      if (target.inFlight === 0 && !target.pinned && !stopped) {
         target.idleTimer = setTimeout(() => reap(target), options.idle);
       }
     };
+    res.once('finish', done);
     res.once('close', done);
     upstream.on('error', (err) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
@@ -148,7 +177,7 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
   });
   server.keepAliveTimeout = 5_000;
 
-  if (options.alwaysOn) instance = await launch();
+  if (options.alwaysOn) await launch(true);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
@@ -163,20 +192,26 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
     get starts() {
       return starts;
     },
+    get instances() {
+      return instances.size;
+    },
     get running() {
-      return instance !== null;
+      return instances.size > 0;
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      const current = instance ?? (starting ? await starting.catch(() => null) : null);
-      if (current) {
-        clearTimeout(current.idleTimer);
-        current.agent.destroy();
-        await stopChildProcess(current.child);
-      }
+      const pending = await Promise.all([...starting].map((s) => s.ready.catch(() => null)));
+      const all = new Set([...instances, ...pending.filter((i): i is Instance => i !== null)]);
+      await Promise.all(
+        [...all].map((instance) => {
+          clearTimeout(instance.idleTimer);
+          instance.agent.destroy();
+          return stopChildProcess(instance.child);
+        }),
+      );
     },
   };
 }

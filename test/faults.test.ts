@@ -41,7 +41,8 @@ test('one request in five fails (5xx) and one connection in seven resets: measur
   const s = await server({ plan: everyNth([5, 'http5xx'], [7, 'reset'], [11, 'close']) });
   const { code, stderr, results, out } = await run(
     'five-seven',
-    `targets:\n  - name: flaky\n    kind: http\n    url: ${s.url}\n    timeout: 5s\n    cold: { samples: 24 }\n    warm: { requests: 400, connections: 2 }\n`,
+    // prewarm: 0: every request the server tallies is then a measured one (but the warm-up).
+    `targets:\n  - name: flaky\n    kind: http\n    url: ${s.url}\n    timeout: 5s\n    cold: { samples: 24 }\n    warm: { requests: 400, connections: 2, prewarm: 0 }\n`,
   );
   assert.equal(code, 0, stderr);
   const target = results.targets[0]!;
@@ -79,7 +80,7 @@ test('hangs hit the per-request timeout (cold and warm), 429 counts as throttled
   const timeoutMs = 300;
   const { code, stderr, results } = await run(
     'hang-throttle-slow',
-    `targets:\n  - name: stalls\n    kind: http\n    url: ${s.url}\n    timeout: ${timeoutMs}ms\n    cold: { samples: 12 }\n    warm: { requests: 80, connections: 2 }\n`,
+    `targets:\n  - name: stalls\n    kind: http\n    url: ${s.url}\n    timeout: ${timeoutMs}ms\n    cold: { samples: 12 }\n    warm: { requests: 80, connections: 2, prewarm: 0 }\n`,
   );
   assert.equal(code, 0, stderr);
   const { cold, warm } = results.targets[0]!.phases;

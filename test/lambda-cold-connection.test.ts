@@ -44,12 +44,16 @@ test('every cold sample opens a new connection to the Invoke API and has connect
   assert.equal(target.status, 'ok', target.failure);
 
   const invokes = lambda.stats.requests.slice(firstRecord).filter((r) => r.operation === 'Invoke' && r.function === 'hello');
-  const cold = invokes.filter((r) => r.logType === 'Tail');
-  assert.equal(cold.length, 4, 'one Invoke with the log tail per cold sample');
+  // Warm invokes ask for the log tail too (it counts cold starts inside the warm phase), but on
+  // kept connections; a cold sample's connection carries that one request and is closed.
+  const perConnection = new Map<number, number>();
+  for (const r of invokes) perConnection.set(r.connection, (perConnection.get(r.connection) ?? 0) + 1);
+  const cold = invokes.filter((r) => r.logType === 'Tail' && perConnection.get(r.connection) === 1);
+  assert.equal(cold.length, 4, 'one Invoke with the log tail on a connection of its own per cold sample');
   for (const r of cold) assert.equal(r.requestOnConnection, 0, `cold sample on connection ${r.connection} was not its first request`);
   assert.equal(new Set(cold.map((r) => r.connection)).size, 4, 'four different connections');
   assert.ok(lambda.stats.connectionsAccepted - connectionsBefore >= 4);
-  const warm = invokes.filter((r) => r.logType === 'None' && r.requestOnConnection > 0);
+  const warm = invokes.filter((r) => r.requestOnConnection > 0);
   assert.ok(warm.length >= 30, `warm invokes reuse keep-alive connections (${warm.length} reused)`);
 
   for (const s of target.phases.cold!.samples) {

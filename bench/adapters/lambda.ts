@@ -28,7 +28,7 @@ import { loadPayload, resolveFunction, type ResolvedFunction } from './lambda-ta
 import { LATEST, readFunctionUrl, type UrlReading } from './lambda-url.js';
 import { enforceProblems } from './problems.js';
 import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation, WarmLoad } from './types.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation, InvokeOptions, WarmLoad } from './types.js';
 
 export { loadPayload, resolveFunction, type ResolvedFunction } from './lambda-target.js';
 export { errorKindForLambda } from './lambda-invoke.js';
@@ -164,9 +164,10 @@ export class LambdaAdapter implements Adapter<'lambda'> {
   }
 
   /** Safe to call concurrently for warm calls (one shared keep-alive client, no per-call state);
-   *  `fresh` calls take a new connection, as cold samples do, one at a time. */
-  invoke(options: { fresh: boolean }): Promise<Invocation> {
-    return this.call(false, options.fresh);
+   *  `fresh` calls take a new connection, as cold samples do, one at a time. Warm calls ask for the
+   *  log tail only with observeCold (its Init Duration counts a cold start inside the warm phase). */
+  invoke(options: InvokeOptions): Promise<Invocation> {
+    return this.call(options.observeCold === true, options.fresh);
   }
 
   private call(tail: boolean, fresh: boolean): Promise<Invocation> {
@@ -191,6 +192,15 @@ export class LambdaAdapter implements Adapter<'lambda'> {
     if (!signer) return { type: 'http', request };
     // Signed before the clock starts and re-signed well inside SigV4's validity (lambda-signer.ts).
     return { type: 'http', request: { ...request, refreshHeaders: () => signer.sign(request), refreshEveryMs: SIGNATURE_REFRESH_MS } };
+  }
+
+  /** The network baseline's host: the Function URL's when warm load goes there, else the Invoke
+   *  API endpoint's (the endpoint override, or Lambda's regional endpoint). */
+  dataPlaneUrl(): string {
+    const load = this.warmLoad();
+    if (load.type === 'http') return load.request.url;
+    if (this.target.endpoint) return this.target.endpoint;
+    return `https://lambda.${this.target.region}.amazonaws.com${this.target.region.startsWith('cn-') ? '.cn' : ''}/`;
   }
 
   /** Delete the versions published and write the original environment back (idempotent, once even

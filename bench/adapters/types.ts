@@ -78,6 +78,15 @@ export interface HttpRequestSpec {
   refreshEveryMs?: number;
 }
 
+/** Options of one data-plane call. */
+export interface InvokeOptions {
+  /** Over a new connection (cold samples). */
+  fresh: boolean;
+  /** Ask for the platform's word on coldness where that costs something extra (Lambda: the log
+   *  tail), so that the warm phase can count cold starts inside it. */
+  observeCold?: boolean;
+}
+
 export type WarmLoad =
   | { type: 'http'; request: HttpRequestSpec }
   | { type: 'invoke' };
@@ -107,11 +116,14 @@ export interface Adapter<K extends TargetKind = TargetKind> {
   /** One cold sample. Usually invoke({ fresh: true }); Kubernetes scale-from-zero times scale-up -> first 200. */
   sampleCold(seq: number): Promise<Invocation>;
   /** One warm invocation (data plane only). */
-  invoke(options: { fresh: boolean }): Promise<Invocation>;
+  invoke(options: InvokeOptions): Promise<Invocation>;
   /** How the warm phase should drive load. */
   warmLoad(): WarmLoad;
   /** Undo every platform change (idempotent; called at the end, on error and on Ctrl-C). */
   restore(): Promise<void>;
+  /** Where the data plane is reached, for the network baseline, when warmLoad() does not say it
+   *  (Lambda without a url: the Invoke API endpoint). Absent: warmLoad()'s URL. */
+  dataPlaneUrl?(): string | null;
   /** Platform facts for reports and cost estimates (memory, CPU, architecture, instance counts). */
   describe(): PlatformFactsByKind[K];
   /** Release sockets, clients, timers. */

@@ -65,6 +65,7 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
           rate: t.warm?.rate,
           maxConnections: t.warm?.maxConnections ?? DEFAULT_WARM.maxConnections,
           warmupMs: t.warm?.warmup !== undefined ? parseDuration(t.warm.warmup) : DEFAULT_WARM.warmupMs,
+          ...(t.warm?.prewarm !== undefined ? { prewarm: t.warm.prewarm } : {}),
         };
   const timeoutSource = t.timeout ?? fileTimeout;
   const common = {

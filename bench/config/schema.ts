@@ -61,6 +61,8 @@ const warmSchema = z.strictObject({
     .describe('Open model: requests per second at fixed intervals, latency from the intended send time'),
   maxConnections: positiveInt.optional().describe('Open model: upper bound of connections opened to keep the schedule'),
   warmup: duration.optional().describe('Unrecorded warm-up before the measured warm phase'),
+  prewarm: nonNegativeInt.optional()
+    .describe('Untimed concurrent requests before the clock starts, so that many instances exist (default: the connections; open model: rate x expected latency); 0 turns it off'),
 });
 
 const pricingSchema = z.record(z.string(), z.union([z.number(), z.string()])).describe('Price overrides for cost estimates');
@@ -206,6 +208,8 @@ export interface WarmConfig {
   rate?: number;
   maxConnections: number;
   warmupMs: number;
+  /** Untimed concurrent requests before the clock starts; undefined: the phase's expected concurrency. */
+  prewarm?: number;
 }
 
 interface CommonTarget {

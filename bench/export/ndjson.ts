@@ -7,7 +7,7 @@
 // summary.csv / samples.csv; a field never changes type between documents, so one dynamic
 // mapping fits both kinds of documents.
 import { createHash } from 'node:crypto';
-import { coldPenaltyUs, errorRate, rttUs } from '../results/derived.js';
+import { coldInWarm, coldPenaltyUs, errorRate, rttUs } from '../results/derived.js';
 import type { RunResults, TargetResult } from '../results/types.js';
 
 type Doc = Record<string, unknown>;
@@ -61,7 +61,7 @@ function summaryDocs(run: RunResults, t: TargetResult): BulkDocument[] {
       ...perTarget,
     };
     if ('verified' in p) Object.assign(doc, { strategy: p.strategy, verified: p.verified, not_cold: p.notCold, unverified: p.unverified });
-    if ('model' in p) Object.assign(doc, { model: p.model, requests: p.requests, throughput_rps: p.throughputRps, duration_ms: ms(p.durationUs) });
+    if ('model' in p) Object.assign(doc, { model: p.model, requests: p.requests, throughput_rps: p.throughputRps, duration_ms: ms(p.durationUs), cold_in_warm: coldInWarm(t) });
     out.push({ id: documentId([run.run.id, t.origin, t.name, phase, 'summary']), doc });
   }
   return out;

@@ -1,17 +1,29 @@
-// undici dispatch handler of one request: keeps the status, discards the body, and reports the
-// end (response complete or failed) exactly once.
+// undici dispatch handler of one request: keeps the status (and the instance header's value),
+// discards the body, and reports the end (response complete or failed) exactly once.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+
+export type OneShotSettle = (status: number | null, error: Error | null, instance: string | null) => void;
 
 export class OneShotHandler implements Dispatcher.DispatchHandler {
   private status: number | null = null;
+  private instance: string | null = null;
   private done = false;
 
-  constructor(private readonly settle: (status: number | null, error: Error | null) => void) {}
+  /** @param instanceHeader lower-case name of the header naming the serving instance */
+  constructor(
+    private readonly settle: OneShotSettle,
+    private readonly instanceHeader?: string,
+  ) {}
 
   onRequestStart(): void {}
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
+    if (this.instanceHeader) {
+      const value = headers[this.instanceHeader];
+      this.instance = (Array.isArray(value) ? value[0] : value) ?? null;
+    }
   }
 
   onResponseData(): void {}
@@ -19,12 +31,12 @@ export class OneShotHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.done) return;
     this.done = true;
-    this.settle(this.status, null);
+    this.settle(this.status, null, this.instance);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (this.done) return;
     this.done = true;
-    this.settle(this.status, error);
+    this.settle(this.status, error, this.instance);
   }
 }

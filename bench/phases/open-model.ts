@@ -12,6 +12,7 @@ import type { HttpRequestSpec } from '../adapters/types.js';
 import type { WarmConfig } from '../config/schema.js';
 import { errorKindForException, errorKindForStatus, type ErrorKind } from '../errors.js';
 import { createHistogram } from '../histograms.js';
+import type { InstanceTracker } from './instances.js';
 import { OneShotHandler } from './one-shot-handler.js';
 import { PreciseWake } from './precise-wake.js';
 import { dueBy, intendedUs, latencyFromIntendedUs, scheduledTotal, sendVerdict, type Schedule } from './pacer.js';
@@ -23,6 +24,9 @@ export interface OpenModelOptions {
   onProgress?: WarmProgress;
   /** A send more than this behind its intended time counts as late (default LATE_AFTER_US). */
   lateAfterUs?: number;
+  /** Lower-case response header naming the serving instance, and where each one is counted. */
+  instanceHeader?: string;
+  tracker?: InstanceTracker;
 }
 
 /** A request sent more than 1 ms after its intended time is late: below that is timer granularity. */
@@ -165,9 +169,10 @@ class OpenModelRun {
     return new Promise((resolve) => {
       this.pool.dispatch(
         { path: this.path, method: this.method, headers: this.headers, body: this.request.body ?? null },
-        new OneShotHandler((status, error) =>
-          resolve(error === null && errorKindForStatus(status ?? 0) === null ? (performance.now() - startedAt) * 1000 : null),
-        ),
+        new OneShotHandler((status, error, instance) => {
+          this.options.tracker?.learn(instance);
+          resolve(error === null && errorKindForStatus(status ?? 0) === null ? (performance.now() - startedAt) * 1000 : null);
+        }, this.options.instanceHeader),
       );
     });
   }
@@ -220,7 +225,10 @@ class OpenModelRun {
     this.inFlight += 1;
     this.pool.dispatch(
       { path: this.path, method: this.method, headers: this.headers, body: this.request.body ?? null },
-      new OneShotHandler((status, error) => this.complete(intendedAtUs, status, error)),
+      new OneShotHandler((status, error, instance) => {
+        if (!this.finished) this.options.tracker?.observe(instance);
+        this.complete(intendedAtUs, status, error);
+      }, this.options.instanceHeader),
     );
   }
 

@@ -7,6 +7,7 @@ import type { WarmConfig } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
 import { errorKindForException, errorKindForStatus, messageOf, type ErrorKind } from '../errors.js';
 import { createHistogram } from '../histograms.js';
+import { instanceFromParserInfo, type InstanceTracker } from './instances.js';
 import type { WarmEngineResult, WarmProgress } from './warm-types.js';
 
 export interface ClosedModelOptions {
@@ -17,6 +18,9 @@ export interface ClosedModelOptions {
   log?: (message: string) => void;
   /** How often to refresh short-lived credentials (default 10 min; tests make it short). */
   headerRefreshMs?: number;
+  /** Lower-case response header naming the serving instance, and where each one is counted. */
+  instanceHeader?: string;
+  tracker?: InstanceTracker;
 }
 
 /** How often long phases refresh short-lived credentials (ID tokens last an hour). */
@@ -48,6 +52,11 @@ export function runClosedModel(request: HttpRequestSpec, warm: WarmConfig, optio
         timeout: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
         setupClient: (client: autocannon.Client) => {
           clients.push(client);
+          const { instanceHeader, tracker } = options;
+          // The parser's headers of each response (autocannon's 'response' event has none).
+          if (instanceHeader && tracker) {
+            client.on('headers', (info: unknown) => tracker.observe(instanceFromParserInfo(info, instanceHeader)));
+          }
           patchClient(client, options.timeoutMs, () => {
             requests += 1;
             if (byCount) lastAnswerUs = nowUs();

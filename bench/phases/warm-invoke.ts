@@ -1,14 +1,19 @@
 // Warm load for targets that are called through an SDK (Lambda Invoke): `concurrency` workers,
 // each calling adapter.invoke() again as soon as its previous call returned (a closed model).
+// Every call asks for the platform's word on coldness (Lambda: the log tail), so that a cold start
+// inside the phase is counted.
 import type { Adapter } from '../adapters/types.js';
 import type { WarmConfig } from '../config/schema.js';
 import type { ErrorKind } from '../errors.js';
 import { createHistogram } from '../histograms.js';
+import type { InstanceTracker } from './instances.js';
+import { invokeWorkers } from './prewarm.js';
 import type { WarmEngineResult, WarmProgress } from './warm-types.js';
 
 export interface InvokeLoopOptions {
   signal: AbortSignal;
   onProgress?: WarmProgress;
+  tracker?: InstanceTracker;
 }
 
 export async function runInvokeLoop(adapter: Adapter, warm: WarmConfig, options: InvokeLoopOptions): Promise<WarmEngineResult> {
@@ -25,13 +30,14 @@ export async function runInvokeLoop(adapter: Adapter, warm: WarmConfig, options:
   const worker = async () => {
     while (more()) {
       started += 1;
-      const result = await adapter.invoke({ fresh: false });
+      const result = await adapter.invoke({ fresh: false, observeCold: true });
       requests += 1;
+      options.tracker?.observe(result.instance, result.platformCold);
       if (result.error) errorsByKind[result.error] = (errorsByKind[result.error] ?? 0) + 1;
       else histogram.record(result.latencyUs);
     }
   };
-  const workers = Math.max(1, warm.rate !== undefined ? Math.min(warm.maxConnections, Math.ceil(warm.rate)) : warm.connections);
+  const workers = invokeWorkers(warm);
   try {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {

@@ -4,6 +4,8 @@ import type { ErrorKind } from '../errors.js';
 import type { LatencySummary } from '../histograms.js';
 import type { ColdPhaseResult, RunResults, TargetResult, ThresholdResult, WarmPhaseResult } from '../results/types.js';
 import { CHART_NINES, CHART_PERCENTILES, percentileCurve } from './curves.js';
+import { buildGlance, type Glance } from './glance.js';
+import { coldInWarm, coldPenaltyUs, rttUs } from '../results/derived.js';
 
 export type Phase = 'cold' | 'warm';
 export const PHASES: readonly Phase[] = ['cold', 'warm'];
@@ -17,6 +19,11 @@ interface PhaseRowBase {
   requests: number;
   /** Error kinds that occurred, with their counts, in the order results.json lists them. */
   errorCounts: Array<[string, number]>;
+  /** The target's numbers across phases (results/derived.ts), on each of its rows: the network
+   *  baseline RTT, cold p50 - warm p50, and the cold starts inside the timed warm phase. */
+  rttUs: number | null;
+  coldPenaltyUs: number | null;
+  coldInWarm: number | null;
 }
 
 export type ColdRow = PhaseRowBase & {
@@ -105,6 +112,8 @@ export interface ReportModel {
   matrix: MatrixRow[] | null;
   cost: { rows: CostRow[]; pricesDates: string[] };
   thresholds: ThresholdSummary;
+  /** The at-a-glance comparison at the top of report.html (and the warnings of every report). */
+  glance: Glance;
 }
 
 export function buildReportModel(results: RunResults, now = new Date()): ReportModel {
@@ -131,12 +140,14 @@ export function buildReportModel(results: RunResults, now = new Date()): ReportM
     matrix: shownOrigins.length > 1 ? matrixRows(results.targets, shownOrigins) : null,
     cost: { rows: costs, pricesDates: distinct(costs.map((r) => r.cost.pricesDate)) },
     thresholds: thresholdSummary(results.thresholds),
+    glance: buildGlance(results.targets),
   };
 }
 
 function targetModel(target: TargetResult, index: number): TargetModel {
   const { cold, warm } = target.phases;
-  const base = (summary: LatencySummary, errorsByKind: Partial<Record<ErrorKind, number>>) => ({ target, index, summary, errorCounts: errorCounts(errorsByKind) });
+  const across = { rttUs: rttUs(target), coldPenaltyUs: coldPenaltyUs(target), coldInWarm: coldInWarm(target) };
+  const base = (summary: LatencySummary, errorsByKind: Partial<Record<ErrorKind, number>>) => ({ target, index, summary, errorCounts: errorCounts(errorsByKind), ...across });
   return {
     target,
     index,

@@ -22,12 +22,14 @@ function cells(row: CompareRow): string[] {
     metricCell(metric('p95')),
     metricCell(metric('p99')),
     row.test ? pValueText(row.test.pGreater) : '-',
+    row.ks ? pValueText(row.ks.pSlower) : '-',
     row.verdict,
     row.reason,
   ];
 }
 
-const HEADER = ['target', 'origin', 'phase', 'n base', 'n cur', 'p50 ms', 'p95 ms', 'p99 ms', 'p (slower)', 'verdict', 'why'];
+/** p MWU / p KS: one-sided p-values of "current slower" by Mann-Whitney U and Kolmogorov-Smirnov. */
+const HEADER = ['target', 'origin', 'phase', 'n base', 'n cur', 'p50 ms', 'p95 ms', 'p99 ms', 'p MWU', 'p KS', 'verdict', 'why'];
 const VERDICT_COLUMN = HEADER.indexOf('verdict');
 
 /** Plain-text table for stdout: aligned columns, one row per origin x target x phase. */
@@ -56,7 +58,7 @@ export function formatCompareMarkdown(result: CompareResult): string {
     `Baseline \`${mdCode(result.baseline.id)}\` (${md(result.baseline.origin)}, ${md(result.baseline.startedAt)}) vs current \`${mdCode(result.current.id)}\` (${md(result.current.origin)}, ${md(result.current.startedAt)}). ${md(rulesLine(result))}`,
     '',
     `| ${HEADER.join(' | ')} |`,
-    `|${HEADER.map((_, i) => (i >= 3 && i <= 8 ? '---:' : '---')).join('|')}|`,
+    `|${HEADER.map((_, i) => (i >= 3 && i < VERDICT_COLUMN ? '---:' : '---')).join('|')}|`,
     ...result.rows.map((r) => {
       const c = cells(r).map((cell) => md(printable(cell)));
       if (r.verdict === 'regression') c[VERDICT_COLUMN] = '**regression**';
@@ -69,7 +71,7 @@ export function formatCompareMarkdown(result: CompareResult): string {
 
 function rulesLine(result: CompareResult): string {
   const o = result.options;
-  return `Regression: slower by more than ${o.failThresholdPct}% and ${msWithUnit(o.noiseFloorUs)}, significant at alpha=${o.alpha} (cold: Mann-Whitney U on samples; warm: on HDR buckets, tails by tolerance).`;
+  return `Regression: slower by more than ${o.failThresholdPct}% and ${msWithUnit(o.noiseFloorUs)}, significant at alpha=${o.alpha} by either test: Mann-Whitney U on p50 (tails by tolerance), or Kolmogorov-Smirnov on the whole distribution with a decile moved (cold: on samples; warm: on HDR buckets).`;
 }
 
 function summaryLine(result: CompareResult): string {

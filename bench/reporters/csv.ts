@@ -13,6 +13,7 @@ const SUMMARY_EXTRA = [
   'status', 'verified', 'not_cold', 'unverified', 'strategy', 'model', 'requests', 'throughput_rps', 'errors_by_kind',
   'rate', 'scheduled', 'sent', 'late', 'dropped',
   'cost_per_1m_requests_estimate', 'cost_per_cold_start_estimate', 'cost_currency', 'cost_prices_date',
+  'rtt_ms', 'cold_penalty_ms', 'cold_in_warm',
 ] as const;
 
 export const SAMPLE_COLUMNS = [
@@ -60,6 +61,11 @@ export function summaryRows(model: ReportModel): CsvRow[] {
       cost_per_cold_start_estimate: cold ? (t.cost?.perColdStart ?? null) : null,
       cost_currency: t.cost?.currency ?? null,
       cost_prices_date: t.cost?.pricesDate ?? null,
+      // The network baseline is the target's (every row); the penalty compares the two phases
+      // (cold row); hidden cold starts are the warm phase's.
+      rtt_ms: msFromUs(row.rttUs),
+      cold_penalty_ms: cold ? msFromUs(row.coldPenaltyUs) : null,
+      cold_in_warm: warm ? row.coldInWarm : null,
     };
   });
 }

@@ -43,7 +43,7 @@
     });
     var verdict = document.getElementById('verdict');
     verdict.textContent = V.verdict.text;
-    verdict.className = 'verdict ' + (V.verdict.bad ? 'bad' : 'good');
+    verdict.className = 'verdict ' + (V.verdict.bad ? 'bad' : V.verdict.warn ? 'warn' : 'good');
     document.getElementById('footer').textContent = V.footer;
   }
 
@@ -89,6 +89,11 @@
     fillBody();
     table.appendChild(thead);
     table.appendChild(tbody);
+    // The first two columns stay in view when the table scrolls sideways: the second one sticks
+    // at the first one's width (layout, not text).
+    function pin() { table.style.setProperty('--pin-2', header.firstChild.getBoundingClientRect().width + 'px'); }
+    pin();
+    window.addEventListener('resize', pin);
   }
 
   // ---------- comparison bars (plain DOM, prints well) ----------

@@ -87,6 +87,9 @@ function warmLine({ result: warm, errorCounts }: WarmRow): string {
   if (warm.model === 'open') line += `; open model at ${warm.rate} req/s: ${warm.scheduled} scheduled, ${warm.sent} sent (${warm.late} late), ${warm.dropped} dropped`;
   if (warm.dropped) line += `, ${warm.dropped} sends dropped`;
   if (warm.late) line += `, ${warm.late} sent late`;
+  if (warm.prewarm !== undefined) line += `; pre-warmed with ${warm.prewarm} concurrent request${warm.prewarm === 1 ? '' : 's'}`;
+  if (typeof warm.instances === 'number') line += `; served by ${warm.instances} instance${warm.instances === 1 ? '' : 's'}`;
+  if (typeof warm.coldInWarm === 'number') line += `; ${warm.coldInWarm} cold start${warm.coldInWarm === 1 ? '' : 's'} inside the timed phase`;
   return line;
 }
 

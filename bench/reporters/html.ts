@@ -68,7 +68,8 @@ function loadAssets() {
   assets ??= {
     uplotJs: inlineScript(readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8')),
     uplotCss: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8').replace(/<\//g, '<\\/'),
-    clientJs: inlineScript(readFileSync(path.join(HERE, 'html-client.js'), 'utf8')),
+    // One script (one hash): the at-a-glance part first, then the rest of the page.
+    clientJs: inlineScript(['html-client-glance.js', 'html-client.js'].map((f) => readFileSync(path.join(HERE, f), 'utf8')).join('\n')),
     css: readFileSync(path.join(HERE, 'html-styles.css'), 'utf8').replace(/<\//g, '<\\/'),
   };
   return assets;
@@ -109,9 +110,16 @@ export function htmlReport(model: ReportModel): string {
   <dl id="meta" class="meta"></dl>
 </header>
 <main>
+  <section id="glance-section">
+    <h2>At a glance</h2>
+    <p class="note">One row per origin &times; target. Cold penalty = cold p50 &minus; warm p50; network RTT = the fastest TCP connect to the data-plane host, measured before the cold phase without any request.</p>
+    <div id="glance-warnings" class="warnings" role="note"></div>
+    <div class="fit"><table id="glance" class="data"></table></div>
+    <div id="penalty-chart" class="penalty"></div>
+  </section>
   <section id="summary-section">
     <h2>Summary</h2>
-    <p class="note">Every origin &times; target &times; phase. Times in milliseconds. Click a column heading to sort.</p>
+    <p class="note">Every origin &times; target &times; phase. Times in milliseconds. Click a column heading to sort. When it is wider than the page, scroll it sideways: origin and target stay in view.</p>
     <div class="scroll"><table id="summary" class="data sortable"></table></div>
   </section>
   <section id="compare-section">

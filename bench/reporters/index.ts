@@ -1,6 +1,7 @@
 // Reporters: name -> renderer. Each one renders the report model (built once from results.json,
 // see ../report-model/) into words and layout; none of them computes a statistic.
-// Secrets are redacted from the data once, before any renderer escapes it; files are written atomically.
+// Secrets are redacted from the data once, before any renderer escapes it, and the derived numbers
+// results.json carries are written in; files are written atomically.
 import path from 'node:path';
 import type { RunResults } from '../results/types.js';
 import { buildReportModel, type ReportModel } from '../report-model/model.js';
@@ -8,6 +9,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { samplesCsv, summaryCsv } from './csv.js';
 import { summaryMarkdown } from './markdown.js';
 import { redactDeep } from '../redact.js';
+import { withDerivedNumbers } from '../results/derived.js';
 
 export type Renderer = (model: ReportModel) => string | Promise<string>;
 
@@ -21,7 +23,7 @@ export const REPORTERS: Record<string, Renderer> = {
 
 /** Write every report into `dir`. Returns the paths written. */
 export async function writeReports(results: RunResults, dir: string, secrets: Iterable<string> = []): Promise<string[]> {
-  const model = buildReportModel(redactDeep(results, secrets));
+  const model = buildReportModel(withDerivedNumbers(redactDeep(results, secrets)));
   const written: string[] = [];
   for (const [name, render] of Object.entries(REPORTERS)) {
     const file = path.join(dir, name);

@@ -5,6 +5,7 @@ import { formatCostMarkdown } from './cost-markdown.js';
 import { formatThresholdsMarkdown } from './thresholds-markdown.js';
 import { summaryRows } from './csv.js';
 import { markdownCell } from './format.js';
+import { coldInWarmWarning } from '../units.js';
 
 function cell(value: unknown): string {
   return value === null || value === undefined || value === '' ? '–' : markdownCell(value);
@@ -17,17 +18,23 @@ export function summaryMarkdown(model: ReportModel): string {
   lines.push('');
   lines.push(`Run \`${cell(run.id)}\` from ${model.runOrigins.map(cell).join(', ')}, ${run.startedAt} to ${run.endedAt}${run.partial ? ' (**partial**: interrupted)' : ''}. Times in milliseconds.`);
   lines.push('');
-  lines.push('| origin | target | kind | phase | n | errors | p50 | p90 | p95 | p99 | max | mean | verified cold | req/s |');
-  lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|');
+  lines.push('| origin | target | kind | phase | n | errors | p50 | p90 | p95 | p99 | max | mean | verified cold | req/s | rtt | cold penalty | cold in warm |');
+  lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|');
   const rows = summaryRows(model);
   model.phaseRows.forEach((row, i) => {
     const r = rows[i]!;
     const verified = row.phase === 'cold' ? `${row.result.verified}/${row.checked}` : '';
     const errors = r.errors_by_kind ? `${r.errors} (${r.errors_by_kind})` : r.errors;
     lines.push(
-      `| ${[r.origin, r.target, r.kind, r.phase, r.samples, errors, r.p50_ms, r.p90_ms, r.p95_ms, r.p99_ms, r.max_ms, r.mean_ms, verified, r.throughput_rps].map(cell).join(' | ')} |`,
+      `| ${[r.origin, r.target, r.kind, r.phase, r.samples, errors, r.p50_ms, r.p90_ms, r.p95_ms, r.p99_ms, r.max_ms, r.mean_ms, verified, r.throughput_rps, r.rtt_ms, r.cold_penalty_ms, r.cold_in_warm].map(cell).join(' | ')} |`,
     );
   });
+  const hidden = model.glance.hiddenColdStarts;
+  if (hidden.length > 0) {
+    lines.push('');
+    lines.push('**Warning**: cold starts inside a timed warm phase:');
+    for (const { target, coldInWarm } of hidden) lines.push(`- ${cell(target.name)} (${cell(target.origin)}): ${cell(coldInWarmWarning(coldInWarm))}`);
+  }
   if (model.openModel.length > 0) {
     lines.push('');
     lines.push('Open model (latency from the intended send time): ');

@@ -1,6 +1,6 @@
 // Numbers derived from one target of results.json, shared by every consumer (exporters, history,
 // reports): each is defined once here so all outputs agree. Integer microseconds in, like the file.
-import type { TargetResult } from './types.js';
+import type { RunResults, TargetResult } from './types.js';
 
 type Phase = NonNullable<TargetResult['phases']['cold']> | NonNullable<TargetResult['phases']['warm']>;
 
@@ -50,4 +50,32 @@ export function errorsByKind(phase: Phase): Array<[string, number]> {
     else out.push(['other', rest]);
   }
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** What opening the cold samples' fresh connections cost (µs): the median, over the cold samples
+ *  in the histogram that carry a timing split, of DNS + TCP connect + TLS handshake. A warm call on
+ *  an open connection pays none of it, so it is the network's share of the cold penalty. Null when
+ *  no such sample has a split. */
+export function connectionSetupUs(target: TargetResult): number | null {
+  const setups: number[] = [];
+  for (const s of target.phases.cold?.samples ?? []) {
+    if (s.error !== null || s.cold === false || s.connectUs === null) continue;
+    setups.push((s.dnsUs ?? 0) + s.connectUs + (s.tlsUs ?? 0));
+  }
+  if (setups.length === 0) return null;
+  setups.sort((a, b) => a - b);
+  const mid = setups.length >> 1;
+  return setups.length % 2 ? setups[mid]! : Math.round((setups[mid - 1]! + setups[mid]!) / 2);
+}
+
+/** Cold starts inside the timed warm phase, when they could be told. */
+export function coldInWarm(target: TargetResult): number | null {
+  const n = target.phases.warm?.coldInWarm;
+  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+}
+
+/** The results with their derived numbers written in (per target coldPenaltyUs), as results.json
+ *  carries them: always recomputed, so a merged or re-rendered run cannot carry a stale one. */
+export function withDerivedNumbers(results: RunResults): RunResults {
+  return { ...results, targets: results.targets.map((t) => ({ ...t, coldPenaltyUs: coldPenaltyUs(t) })) };
 }

@@ -64,6 +64,20 @@ export const warmPhaseSchema = z.looseObject({
   sent: num.optional(),
   late: num.optional(),
   dropped: num.optional(),
+  prewarm: num.optional(),
+  coldInWarm: optionalNum,
+  instances: optionalNum,
+});
+
+const network = z.looseObject({
+  rttUs: nullableNum,
+  host: z.string().optional(),
+  port: num.optional(),
+  tls: z.boolean().optional(),
+  samples: num.optional(),
+  connectUs: z.array(num).optional(),
+  tlsUs: z.array(num).nullable().optional(),
+  errors: num.optional(),
 });
 
 const kubeWorkload = {
@@ -182,6 +196,8 @@ export const targetResultSchema = z.preprocess(
       platform: platformFacts,
       phases: z.looseObject({ cold: coldPhase.optional(), warm: warmPhaseSchema.optional() }),
       cost: costEstimate.optional(),
+      network: network.optional(),
+      coldPenaltyUs: optionalNum,
     })
     .refine((t) => t.platform.kind === t.kind, { error: 'platform facts of another kind than the target', path: ['platform', 'kind'] }),
 );

@@ -59,6 +59,13 @@ export interface WarmPhaseResult {
   sent?: number;
   late?: number;
   dropped?: number;
+  /** Untimed concurrent requests sent before the clock started, so that many instances exist. */
+  prewarm?: number;
+  /** Cold starts inside the timed phase (an instance never seen before in the run, or the
+   *  platform's word); null when the target gives no way to tell. */
+  coldInWarm?: number | null;
+  /** Distinct instances that served the timed phase (instance header known); null otherwise. */
+  instances?: number | null;
 }
 
 export interface TargetResult {
@@ -83,10 +90,26 @@ export interface TargetResult {
   cost?: CostEstimate;
   /** Network facts of the data-plane host; rttUs = minimum TCP connect time (null: not measured). */
   network?: NetworkFacts;
+  /** Cold p50 - warm p50 (results/derived.ts coldPenaltyUs), written with the reports. */
+  coldPenaltyUs?: number | null;
 }
 
+/** The network baseline: TCP connects (and TLS handshakes on https) to the data-plane host before
+ *  the cold phase, without any HTTP request (a request would warm the target). */
 export interface NetworkFacts {
+  /** Minimum TCP connect time; null when no connect succeeded. */
   rttUs: number | null;
+  host?: string;
+  port?: number;
+  tls?: boolean;
+  /** Connection attempts made. */
+  samples?: number;
+  /** TCP connect time of each successful attempt (DNS resolved once, before the first). */
+  connectUs?: number[];
+  /** TLS handshake time of each successful attempt on https; null on plain http. */
+  tlsUs?: number[] | null;
+  /** Attempts that failed (refused, reset, timed out, TLS error). */
+  errors?: number;
 }
 
 export type CostModel = 'lambda' | 'cloud-function' | 'node-hours' | 'none';

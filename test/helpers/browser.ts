@@ -31,12 +31,13 @@ export interface OpenedReport {
   requests: string[];
 }
 
-/** Write `html` to `dir/name` and open it; resolves once the client script has rendered. */
-export async function openReport(browser: Browser, html: string, dir: string, name = 'report.html'): Promise<OpenedReport> {
+/** Write `html` to `dir/name` and open it (in a 1200 x 900 viewport unless told); resolves once the
+ *  client script has rendered. */
+export async function openReport(browser: Browser, html: string, dir: string, name = 'report.html', viewport = { width: 1200, height: 900 }): Promise<OpenedReport> {
   const file = path.join(dir, name);
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const opened: OpenedReport = { page, url, consoleErrors: [], pageErrors: [], requests: [] };
   page.on('console', (m) => {
