@@ -22,3 +22,13 @@ export function signedPercent(changePct: number): string {
 export function pValueText(p: number): string {
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
+
+/** A plain decimal (never exponent notation) with up to 10 significant digits, trailing zeros
+ *  dropped: 0.00020625, 70.08, 1000000; '' for none. For CSV cells. */
+export function decimal(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '';
+  if (value === 0) return '0';
+  const magnitude = Math.floor(Math.log10(Math.abs(value)));
+  const text = value.toFixed(Math.min(20, Math.max(0, 9 - magnitude)));
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}

@@ -3,6 +3,7 @@
 import type { ErrorKind } from '../errors.js';
 import type { LatencySummary } from '../histograms.js';
 import type { ColdPhaseResult, RunResults, TargetResult, ThresholdResult, WarmPhaseResult } from '../results/types.js';
+import { buildCostGrowth, type CostGrowthModel } from './cost-growth.js';
 import { CHART_NINES, CHART_PERCENTILES, percentileCurve } from './curves.js';
 
 export type Phase = 'cold' | 'warm';
@@ -104,6 +105,8 @@ export interface ReportModel {
   /** Only with several origins. */
   matrix: MatrixRow[] | null;
   cost: { rows: CostRow[]; pricesDates: string[] };
+  /** Monthly cost as traffic grows, break-even points (options from results.run.cost). */
+  costGrowth: CostGrowthModel;
   thresholds: ThresholdSummary;
 }
 
@@ -130,6 +133,7 @@ export function buildReportModel(results: RunResults, now = new Date()): ReportM
     bars: barGroups(phaseRows),
     matrix: shownOrigins.length > 1 ? matrixRows(results.targets, shownOrigins) : null,
     cost: { rows: costs, pricesDates: distinct(costs.map((r) => r.cost.pricesDate)) },
+    costGrowth: buildCostGrowth(results.targets, results.run.cost ?? { traffic: null, freeTier: false }),
     thresholds: thresholdSummary(results.thresholds),
   };
 }

@@ -233,6 +233,11 @@
     table.appendChild(body);
   }
 
+  // ---------- cost as traffic grows (html-client-cost.js, inlined before this script) ----------
+  function renderCostGrowth() {
+    coldbenchCostGrowth(V.costGrowth, { el: el, headRow: headRow, legendText: legendText });
+  }
+
   // ---------- thresholds ----------
   function renderThresholds() {
     var table = document.getElementById('thresholds');
@@ -261,6 +266,7 @@
   renderMatrix();
   renderTargets();
   renderCost();
+  renderCostGrowth();
   renderThresholds();
   document.body.setAttribute('data-rendered', 'true');
 })();

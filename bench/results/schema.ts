@@ -64,6 +64,8 @@ export const warmPhaseSchema = z.looseObject({
   sent: num.optional(),
   late: num.optional(),
   dropped: num.optional(),
+  instances: optionalNum,
+  coldInWarm: num.optional(),
 });
 
 const kubeWorkload = {
@@ -118,6 +120,7 @@ const factsSchemas = {
     ready: optionalText,
     scaleToZeroWindow: optionalText,
     containerConcurrency: optionalNum,
+    minScale: optionalNum,
   }),
   kubernetes: z.looseObject({ kind: z.literal('kubernetes'), ...kubeWorkload, deployment: z.string().optional(), replicas: num.optional(), readyReplicas: num.optional() }),
 } satisfies ByKind<Record<TargetKind, z.ZodType>>;
@@ -137,6 +140,13 @@ const costEstimate = z.looseObject({
   perColdStart: nullableNum,
   basis: z.array(z.string()),
   overrides: z.record(z.string(), z.union([z.number(), z.string()])),
+});
+
+const capacity = z.looseObject({
+  rpsPerInstance: num,
+  instances: num,
+  basis: z.enum(['distinct-instances', 'configured-concurrency', 'replicas']),
+  note: z.string(),
 });
 
 const targetKind = z.enum(TARGET_KINDS, { error: (issue) => `expected one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(issue.input)}` });
@@ -163,6 +173,7 @@ export const targetResultSchema = z.preprocess(
       platform: platformFacts,
       phases: z.looseObject({ cold: coldPhase.optional(), warm: warmPhaseSchema.optional() }),
       cost: costEstimate.optional(),
+      capacity: capacity.optional(),
     })
     .refine((t) => t.platform.kind === t.kind, { error: 'platform facts of another kind than the target', path: ['platform', 'kind'] }),
 );
@@ -191,6 +202,7 @@ export const runResultsSchema = z.looseObject({
     targetFile: z.string().optional(),
     host: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     mergedFrom: z.array(z.string()).optional(),
+    cost: z.looseObject({ traffic: nullableNum, freeTier: z.boolean() }).optional(),
   }),
   targets: z.array(targetResultSchema),
   thresholds: z.array(thresholdResult).default([]),

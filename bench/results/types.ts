@@ -59,6 +59,11 @@ export interface WarmPhaseResult {
   sent?: number;
   late?: number;
   dropped?: number;
+  /** Distinct instances that served the timed warm phase, when an instance header names them
+   *  (null: not known). */
+  instances?: number | null;
+  /** Cold starts observed inside the timed warm phase. */
+  coldInWarm?: number;
 }
 
 export interface TargetResult {
@@ -81,6 +86,22 @@ export interface TargetResult {
   cost?: CostEstimate;
   /** Network facts of the data-plane host; rttUs = minimum TCP connect time (null: not measured). */
   network?: NetworkFacts;
+  /** What one instance (pod) sustained in the warm phase, and how that was derived. */
+  capacity?: CapacityEstimate;
+}
+
+/** How the number of instances that served the warm phase was found: counted from an instance
+ *  header, derived from the configured concurrency per instance, or the replica count. */
+export type CapacityBasis = 'distinct-instances' | 'configured-concurrency' | 'replicas';
+
+export interface CapacityEstimate {
+  /** Successful requests per second one instance (pod) sustained in the warm phase. */
+  rpsPerInstance: number;
+  /** Instances (pods) that served the warm phase. */
+  instances: number;
+  basis: CapacityBasis;
+  /** One sentence: the numbers behind `instances`. */
+  note: string;
 }
 
 export interface NetworkFacts {
@@ -101,6 +122,13 @@ export interface CostEstimate {
   basis: string[];
   /** The `pricing:` overrides used, so a merged report can compute the same estimate again. */
   overrides: Record<string, number | string>;
+}
+
+export interface CostOptions {
+  /** The user's own monthly request count (`--traffic`), or null. */
+  traffic: number | null;
+  /** Free tiers subtracted (`--free-tier`). */
+  freeTier: boolean;
 }
 
 export interface ThresholdResult {
@@ -128,6 +156,8 @@ export interface RunResults {
     targetFile?: string;
     host?: Record<string, string | number>;
     mergedFrom?: string[];
+    /** The monthly cost curves' options (`--traffic`, `--free-tier`), so `report` draws the same. */
+    cost?: CostOptions;
   };
   targets: TargetResult[];
   thresholds: ThresholdResult[];
