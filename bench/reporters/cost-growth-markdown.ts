@@ -54,8 +54,13 @@ function pairText(growth: CostGrowthModel, pair: CostPair, label: (t: TargetResu
       ? `${name('a')} and ${name('b')} cost the same from ${range} requests a month`
       : `${name('a')} and ${name('b')}: no break-even from ${range} requests a month; ${name(pair.cheaperFirst)} is cheaper throughout`;
   }
-  const points = pair.crossings.map(
+  const points = pair.crossings.slice(0, MAX_LISTED).map(
     (c) => `${countShort(c.requests)} requests a month (${moneyShort(c.costA, a.curve.currency)}${c.kind === 'step' ? ` / ${moneyShort(c.costB, b.curve.currency)}, a node step` : ''}: ${name(c.cheaperAbove)} cheaper above)`,
   );
-  return `${name('a')} and ${name('b')}: ${name(pair.crossings[0]!.cheaperBelow)} cheaper first; break-even at ${points.join('; then at ')}`;
+  const more = pair.crossings.length - MAX_LISTED;
+  const rest = more > 0 ? `; and ${more} more up to ${countShort(pair.crossings.at(-1)!.requests)} requests a month` : '';
+  return `${name('a')} and ${name('b')}: ${name(pair.crossings[0]!.cheaperBelow)} cheaper first; break-even at ${points.join('; then at ')}${rest}`;
 }
+
+/** Break-even points written out per pair (report.html marks them all on its chart). */
+const MAX_LISTED = 6;

@@ -104,11 +104,18 @@ function pairLines(growth: CostGrowthModel, pair: CostPair, label: (i: number) =
     const text = pair.cheaperFirst === 'equal' ? `${a} and ${b} cost the same from ${range} requests a month` : `${a} and ${b}: no break-even from ${range} requests a month; ${pair.cheaperFirst === 'a' ? a : b} is cheaper throughout`;
     return [{ text, requests: null }];
   }
-  return pair.crossings.map((c) => ({
+  const listed: CostGrowthView['crossings'] = pair.crossings.slice(0, MAX_LISTED).map((c) => ({
     requests: c.requests,
     text: `${a} and ${b} break even at ${countShort(c.requests)} requests a month (${moneyShort(c.usd, currency)}${c.kind === 'step' ? ', a node step' : ''}): ${c.cheaperAbove === 'a' ? a : b} is cheaper above`,
   }));
+  const more = pair.crossings.length - MAX_LISTED;
+  if (more > 0) listed.push({ requests: null, text: `${a} and ${b}: ${more} more break-even points up to ${countShort(pair.crossings.at(-1)!.requests)} requests a month (the two stay within a node of each other; all are marked on the chart)` });
+  return listed;
 }
+
+/** Break-even points listed per pair (a line that runs along a staircase of nodes crosses it at
+ *  every step; the chart marks them all). */
+const MAX_LISTED = 6;
 
 function coldStarts(growth: CostGrowthModel, label: (i: number) => string, traffic: number | null): CostGrowthView['coldStarts'] {
   if (growth.coldStarts.length === 0) return null;
