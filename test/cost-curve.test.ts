@@ -147,3 +147,17 @@ test('the price table is dated and its new keys are overridable; cost inputs are
   assert.throws(() => resolvePrices({ minPods: 1.5 }), /pricing\.minPods: expected a whole number of pods/);
   assert.equal(resolvePrices({ coldStartRate: 0.5, minPods: 2, 'pod.vcpu': 1 })['node.hour'], 0.096);
 });
+
+test('results.json: capacity and run.cost read back when present, files without them still read, a wrong basis is named', async () => {
+  const { checkResults } = await import('../bench/results/read.js');
+  const { fixtureRun } = await import('./helpers/results-fixture.js');
+  const run = fixtureRun([{ name: 'k', kind: 'kubernetes', warm: [1000, 2000] }]);
+  assert.equal(checkResults(structuredClone(run), 'old.json').targets[0]!.capacity, undefined, 'an old file reads');
+  run.targets[0]!.capacity = { rpsPerInstance: 0.2, instances: 1, basis: 'replicas', note: 'one' };
+  run.run.cost = { traffic: 1e6, freeTier: true };
+  const read = checkResults(structuredClone(run), 'new.json');
+  assert.deepEqual([read.targets[0]!.capacity?.basis, read.run.cost], ['replicas', { traffic: 1e6, freeTier: true }]);
+  const bad = structuredClone(run) as unknown as { targets: Array<{ capacity: { basis: string } }> };
+  bad.targets[0]!.capacity.basis = 'guessed';
+  assert.throws(() => checkResults(bad, 'bad.json'), /bad\.json: targets\[0\]\.capacity\.basis/);
+});

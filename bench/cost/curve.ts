@@ -2,7 +2,7 @@
 // request count (a per-request bill is one line, or a few once free tiers run out; a node bill is
 // flat between whole-node steps). Pure functions of a target of results.json and the options, so
 // every report draws the same numbers; break-even points are found exactly between the pieces.
-import { costInputOf, resolvePrices } from '../pricing.js';
+import { costInputOf, resolvePrices, type PriceTable } from '../pricing.js';
 import type { CapacityEstimate, TargetResult } from '../results/types.js';
 import { decimal } from '../units.js';
 import { estimateCapacity } from './capacity.js';
@@ -56,7 +56,7 @@ const MAX_PIECES = 20_000;
 
 export function monthlyCurve(target: TargetResult, options: CurveOptions): CurveResult {
   const overrides = target.cost?.overrides ?? {};
-  let prices;
+  let prices: PriceTable;
   try {
     prices = resolvePrices(overrides);
   } catch (err) {
@@ -70,7 +70,8 @@ export function monthlyCurve(target: TargetResult, options: CurveOptions): Curve
     const plan = nodePlan(target, prices, overrides, capacity);
     if (plan.podMonthRequests === null) return { ok: false, reason: 'no warm phase: the capacity per pod is unknown' };
     const { pieces, truncatedAt } = nodePieces(plan, options.maxRequests);
-    return { ok: true, curve: { ...base, pieces, truncatedAt, instances: { type: 'pods', plan }, coldStart: null, basis: plan.basis } };
+    const basis = truncatedAt === null ? plan.basis : [...plan.basis, `${MAX_PIECES} node steps listed, up to ${Math.round(truncatedAt)} requests a month: break-even points past that are not looked for`];
+    return { ok: true, curve: { ...base, pieces, truncatedAt, instances: { type: 'pods', plan }, coldStart: null, basis } };
   }
   const usage = model === 'lambda' ? lambdaUsage(target, prices) : requestBasedUsage(target, prices);
   if (usage.meters === null) return { ok: false, reason: 'no warm phase: the billed time per request is unknown' };

@@ -71,6 +71,16 @@ var coldbenchCostGrowth = (function () {
     });
     var unpriced = document.getElementById('cost-growth-unpriced');
     G.unpriced.forEach(function (text) { unpriced.appendChild(el('li', { text: text })); });
+    if (G.bases.targets.length) {
+      var details = el('details', { className: 'curve-bases' }, [el('summary', { text: G.bases.heading })]);
+      G.bases.targets.forEach(function (t) {
+        var lines = el('ul', { className: 'basis' });
+        t.lines.forEach(function (text) { lines.appendChild(el('li', { text: text })); });
+        details.appendChild(el('h4', { text: t.label }));
+        details.appendChild(lines);
+      });
+      unpriced.parentNode.insertBefore(details, unpriced.nextSibling);
+    }
     var aside = document.getElementById('cost-growth-cold');
     if (!G.coldStarts) return;
     aside.appendChild(el('h3', { text: G.coldStarts.heading }));

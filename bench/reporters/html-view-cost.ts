@@ -27,6 +27,8 @@ export interface CostGrowthView {
   /** One line per crossing (requests: where), then one per pair that never crosses. */
   crossings: Array<{ text: string; requests: number | null }>;
   unpriced: string[];
+  /** What went into each curve, one list per target. */
+  bases: { heading: string; targets: Array<{ label: string; lines: string[] }> };
   coldStarts: { heading: string; columns: string[]; rows: string[][]; notes: string[] } | null;
 }
 
@@ -45,6 +47,7 @@ export function costGrowthView(model: ReportModel): CostGrowthView {
     chart: growth.rows.length === 0 ? null : chart(growth, label),
     crossings: growth.pairs.length > 0 ? growth.pairs.flatMap((pair) => pairLines(growth, pair, label)) : [{ text: 'Fewer than two targets priced in one currency: no break-even to look for.', requests: null }],
     unpriced,
+    bases: { heading: 'How each curve was drawn', targets: growth.rows.map((row, i) => ({ label: label(i), lines: row.curve.basis })) },
     coldStarts: coldStarts(growth, label, traffic),
   };
 }
@@ -60,7 +63,7 @@ function chart(growth: CostGrowthModel, label: (i: number) => string): NonNullab
   const currency = growth.rows[0]!.curve.currency;
   const positive = ys.flat().filter((y): y is number => y !== null && y > 0);
   const yLo = 10 ** Math.floor(Math.log10(Math.min(...positive, 1)));
-  const yHi = 10 ** Math.ceil(Math.log10(Math.max(...positive, 1)));
+  const yHi = Math.max(10 ** Math.ceil(Math.log10(Math.max(...positive, 1))), yLo * 10);
   const yTicks = powersOfTen(yLo, yHi);
   const xTicks = powersOfTen(growth.range.lo, growth.range.hi);
   return {
