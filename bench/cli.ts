@@ -34,9 +34,14 @@ function fail(err: unknown): never {
   process.exit(EXIT.runFailed);
 }
 
-async function runCommand(file: string | undefined, opts: { out?: string; origin?: string; quiet?: boolean; pushgateway?: string; job?: string; otlp?: string }): Promise<number> {
+async function runCommand(
+  file: string | undefined,
+  opts: { out?: string; origin?: string; quiet?: boolean; pushgateway?: string; job?: string; otlp?: string; traffic?: string; freeTier?: boolean },
+): Promise<number> {
   const { parsePushOptions, pushAfterRun } = await import('./export/command.js');
   const pushTargets = parsePushOptions(opts);
+  const { costOptions } = await import('./cost/options.js');
+  const cost = costOptions(opts);
   const { loadTargetFile } = await import('./config/load.js');
   const { runConfig, restoreActiveAdapters } = await import('./runner.js');
   const { createProgress } = await import('./progress.js');
@@ -61,7 +66,7 @@ async function runCommand(file: string | undefined, opts: { out?: string; origin
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const outcome = await runConfig(config, { out: opts.out, origin: opts.origin ?? process.env.COLDBENCH_ORIGIN, progress, signal: controller.signal });
+  const outcome = await runConfig(config, { out: opts.out, origin: opts.origin ?? process.env.COLDBENCH_ORIGIN, progress, signal: controller.signal, cost });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   const rel = displayPath(outcome.dir);
@@ -82,8 +87,10 @@ async function validateCommand(file: string): Promise<number> {
   return EXIT.ok;
 }
 
-async function reportCommand(inputs: string[], opts: { out?: string }): Promise<number> {
+async function reportCommand(inputs: string[], opts: { out?: string; traffic?: string; freeTier?: boolean }): Promise<number> {
   const { readRunInput } = await import('./results/read.js');
+  const { costOptions } = await import('./cost/options.js');
+  costOptions(opts); // a bad --traffic is refused before anything is read
   const { writeReports } = await import('./reporters/index.js');
   const runs = inputs.map((input) => readRunInput(input));
   let results = runs[0];
@@ -92,6 +99,7 @@ async function reportCommand(inputs: string[], opts: { out?: string }): Promise<
     const { mergeRuns } = await import('./merge.js');
     results = mergeRuns(runs);
   }
+  results = { ...results, run: { ...results.run, cost: costOptions(opts, results.run.cost) } };
   const { defaultReportDir } = await import('./runner.js');
   const dir = path.resolve(opts.out ?? (runs.length === 1 && inputs[0] && existsSync(inputs[0]) && !inputs[0].endsWith('.json') ? inputs[0] : defaultReportDir()));
   await writeReports(results, dir);
@@ -153,6 +161,8 @@ export function buildProgram(): Command {
     .option('--pushgateway <url>', 'after the reports are written, push the run to this Prometheus Pushgateway')
     .option('--job <name>', 'Pushgateway job label (default coldbench)')
     .option('--otlp <url>', 'after the reports are written, export the run over OTLP/HTTP to this endpoint')
+    .option('--traffic <requests>', 'your monthly request count (e.g. 2.5M): costs.csv, the break-even chart and the cold-start price at it')
+    .option('--free-tier', 'subtract the platforms\' monthly free tiers from the monthly costs')
     .action(action(runCommand));
 
   program
@@ -166,6 +176,8 @@ export function buildProgram(): Command {
     .description('re-render reports from one or more results.json files (or report directories); several are merged')
     .argument('<results...>', 'results.json files or report directories')
     .option('-o, --out <dir>', 'report directory')
+    .option('--traffic <requests>', 'your monthly request count (default: the one the results recorded)')
+    .option('--free-tier', 'subtract the platforms\' monthly free tiers from the monthly costs')
     .action(action(reportCommand));
 
   program

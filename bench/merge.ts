@@ -7,6 +7,7 @@ import type { RecordedFacts } from './results/platform-facts.js';
 import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type NetworkFacts, type RunResults, type TargetResult, type WarmPhaseResult } from './results/types.js';
 import { reevaluateRecorded } from './thresholds.js';
 import { estimateCost } from './cost.js';
+import { estimateCapacity } from './cost/capacity.js';
 import { InputError } from './errors.js';
 
 export function mergeRuns(runs: RunResults[]): RunResults {
@@ -42,6 +43,7 @@ export function mergeRuns(runs: RunResults[]): RunResults {
       partial: runs.some((r) => r.run.partial),
       ...(targetFiles.length > 0 ? { targetFile: targetFiles.join(', ') } : {}),
       mergedFrom: runs.flatMap((r) => r.run.mergedFrom ?? [r.run.id]),
+      ...(first.run.cost ? { cost: first.run.cost } : {}),
     },
     targets,
     thresholds: [],
@@ -72,6 +74,9 @@ function mergeTarget(rows: TargetResult[]): TargetResult {
   else delete merged.network;
   if (!failures.length) delete merged.failure;
   delete merged.cost;
+  delete merged.capacity;
+  const capacity = estimateCapacity(merged);
+  if (capacity) merged.capacity = capacity;
   // Recompute the cost from the pooled numbers with the price overrides the runs used.
   const overrides = first.cost?.overrides ?? {};
   try {
@@ -151,6 +156,13 @@ function mergeWarm(phases: WarmPhaseResult[], target: TargetResult): WarmPhaseRe
     throughputRps: durationUs > 0 ? +((requests * 1e6) / durationUs).toFixed(3) : 0,
     errorsByKind: sumCounts(phases.map((p) => p.errorsByKind)),
   };
+  // The platform's mean billed duration, weighted by the successful calls of each run.
+  const billed = phases.filter((p) => p.billedDurationMsMean !== undefined && p.summary.count > 0);
+  delete out.billedDurationMsMean;
+  if (billed.length === phases.length) {
+    const calls = billed.reduce((n, p) => n + p.summary.count, 0);
+    out.billedDurationMsMean = billed.reduce((sum, p) => sum + (p.billedDurationMsMean ?? 0) * p.summary.count, 0) / calls;
+  }
   for (const key of ['scheduled', 'sent', 'late', 'dropped'] as const) {
     if (phases.some((p) => p[key] !== undefined)) out[key] = phases.reduce((n, p) => n + (p[key] ?? 0), 0);
   }

@@ -9,6 +9,7 @@ import { createAdapter } from './adapters/registry.js';
 import type { Adapter, AdapterContext } from './adapters/types.js';
 import { Checkpoint } from './checkpoint.js';
 import { estimateCost } from './cost.js';
+import { estimateCapacity } from './cost/capacity.js';
 import type { RunConfig, TargetConfig } from './config/schema.js';
 import { EXIT, Interrupted, messageOf, TargetFailure } from './errors.js';
 import { loadEmulator, type EmulatorName } from '../platforms/registry.js';
@@ -19,7 +20,7 @@ import { runWarmPhase } from './phases/warm.js';
 import type { Progress } from './progress.js';
 import { redactHeaders } from './redact.js';
 import { writeReports } from './reporters/index.js';
-import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type RunResults, type TargetResult } from './results/types.js';
+import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type CostOptions, type RunResults, type TargetResult } from './results/types.js';
 import { closeKeepAliveAgents } from './http/timed-request.js';
 import { networkBaseline, describeNetwork } from './http/network-baseline.js';
 import { evaluateThresholds } from './thresholds.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   progress: Progress;
   /** Aborted on the first Ctrl-C / SIGTERM: stop starting new work, restore, write partial reports. */
   signal: AbortSignal;
+  /** The monthly cost curves' options (--traffic, --free-tier). */
+  cost?: CostOptions;
 }
 
 export interface RunOutcome {
@@ -99,6 +102,7 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
       partial: signal.aborted,
       targetFile: path.relative(process.cwd(), config.file) || config.file,
       host: { platform: process.platform, arch: process.arch, node: process.version, cpus: os.cpus().length },
+      cost: options.cost ?? { traffic: null, freeTier: false },
     },
     targets,
     thresholds: [],
@@ -252,10 +256,14 @@ export function describeColdPhase(phase: ColdPhaseResult): string {
   return `${phase.samples.length} samples, ${phase.verified} verified cold, p50 ${(s.p50Us / 1000).toFixed(1)} ms, max ${(s.maxUs / 1000).toFixed(1)} ms${errors}`;
 }
 
-/** Cost estimates (per target, with its pricing overrides) and every threshold's verdict. */
+/** Capacity and cost estimates (per target, with its pricing overrides) and every threshold's verdict. */
 function attachCostsAndThresholds(results: RunResults, config: RunConfig): void {
   const byName = new Map(config.targets.map((t) => [t.name, t]));
-  for (const t of results.targets) t.cost = estimateCost(t, { ...config.pricing, ...byName.get(t.name)?.pricing });
+  for (const t of results.targets) {
+    const capacity = estimateCapacity(t);
+    if (capacity) t.capacity = capacity;
+    t.cost = estimateCost(t, { ...config.pricing, ...byName.get(t.name)?.pricing });
+  }
   const perTarget = new Map(config.targets.map((t) => [t.name, t.thresholds]));
   results.thresholds = evaluateThresholds(results, config.thresholds, perTarget);
 }

@@ -27,3 +27,13 @@ export function pValueText(p: number): string {
 export function coldInWarmWarning(count: number): string {
   return `${count} cold start${count === 1 ? '' : 's'} inside the timed warm phase (instances never seen before in the run): its tail includes them; raise warm.prewarm to start that many instances before the clock`;
 }
+
+/** A plain decimal (never exponent notation) with up to 10 significant digits, trailing zeros
+ *  dropped: 0.00020625, 70.08, 1000000; '' for none. For CSV cells. */
+export function decimal(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '';
+  if (value === 0) return '0';
+  const magnitude = Math.floor(Math.log10(Math.abs(value)));
+  const text = value.toFixed(Math.min(20, Math.max(0, 9 - magnitude)));
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}

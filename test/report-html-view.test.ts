@@ -98,7 +98,9 @@ test('cost and thresholds: money with its digits, the actual value from message,
 });
 
 test('the browser script formats nothing: no second copy of a formatter', () => {
-  const client = readFileSync(new URL('../bench/reporters/html-client.js', import.meta.url), 'utf8');
-  assert.doesNotMatch(client, /toFixed|toPrecision|toLocale|Intl\.|Math\.round|padStart|padEnd/);
-  assert.doesNotMatch(client, /\/\s*1e?[036]\b|\/\s*1000\b/, 'no unit conversion');
+  for (const file of ['html-client.js', 'html-client-cost.js']) {
+    const client = readFileSync(new URL(`../bench/reporters/${file}`, import.meta.url), 'utf8');
+    assert.doesNotMatch(client, /toFixed|toPrecision|toLocale|Intl\.|Math\.round|padStart|padEnd/, file);
+    assert.doesNotMatch(client, /\/\s*1e?[036]\b|\/\s*1000\b/, `${file}: no unit conversion`);
+  }
 });

@@ -96,7 +96,7 @@ targets:
   assert.equal(results.targets[0].config.headers.Authorization, '[redacted]');
 
   const files = filesUnder(out);
-  for (const name of ['results.json', 'summary.csv', 'samples.csv', 'summary.md', 'report.html', 'checkpoint.ndjson']) {
+  for (const name of ['results.json', 'summary.csv', 'samples.csv', 'costs.csv', 'summary.md', 'report.html', 'checkpoint.ndjson']) {
     assert.ok(files.includes(path.join(out, name)), `${name} was written`);
   }
   const outputs: Array<[string, string]> = [

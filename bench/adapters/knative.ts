@@ -117,6 +117,7 @@ export class KnativeAdapter implements Adapter<'knative'> {
       ready: ready?.status ?? null,
       scaleToZeroWindow: template?.metadata?.annotations?.['autoscaling.knative.dev/window'] ?? null,
       containerConcurrency: template?.spec?.containerConcurrency ?? null,
+      minScale: wholeNumber(template?.metadata?.annotations?.['autoscaling.knative.dev/min-scale'] ?? template?.metadata?.annotations?.['autoscaling.knative.dev/minScale']),
       cpuRequestCores: requests.cpuRequestCores,
       memoryRequestMiB: requests.memoryRequestMiB,
       containerRequests: requests.requests,
@@ -197,3 +198,9 @@ export class KnativeAdapter implements Adapter<'knative'> {
 export const knativeModule: AdapterModule<'knative'> = {
   create: async (target, ctx) => new KnativeAdapter(target, ctx),
 };
+
+/** An annotation holding a whole number ("2"), or null. */
+function wholeNumber(value: string | undefined): number | null {
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}

@@ -21,6 +21,9 @@ export async function runInvokeLoop(adapter: Adapter, warm: WarmConfig, options:
   const errorsByKind: Partial<Record<ErrorKind, number>> = {};
   let started = 0;
   let requests = 0;
+  // The platform's billed duration of each call, where it reports one (Lambda with the log tail).
+  let billedSum = 0;
+  let billedCalls = 0;
   const startMs = Date.now();
   const deadline = warm.durationMs !== undefined ? startMs + warm.durationMs : Number.POSITIVE_INFINITY;
   const limit = warm.requests ?? Number.POSITIVE_INFINITY;
@@ -35,6 +38,11 @@ export async function runInvokeLoop(adapter: Adapter, warm: WarmConfig, options:
       options.tracker?.observe(result.instance, result.platformCold);
       if (result.error) errorsByKind[result.error] = (errorsByKind[result.error] ?? 0) + 1;
       else histogram.record(result.latencyUs);
+      const billed = result.error ? undefined : result.extra?.billedDurationMs;
+      if (typeof billed === 'number' && Number.isFinite(billed)) {
+        billedSum += billed;
+        billedCalls += 1;
+      }
     }
   };
   const workers = invokeWorkers(warm);
@@ -43,5 +51,13 @@ export async function runInvokeLoop(adapter: Adapter, warm: WarmConfig, options:
   } finally {
     clearInterval(ticker);
   }
-  return { model: 'invoke', histogram, requests, durationUs: (Date.now() - startMs) * 1000, errorsByKind, connections: workers };
+  return {
+    model: 'invoke',
+    histogram,
+    requests,
+    durationUs: (Date.now() - startMs) * 1000,
+    errorsByKind,
+    connections: workers,
+    ...(billedCalls > 0 ? { billedDurationMsMean: billedSum / billedCalls } : {}),
+  };
 }

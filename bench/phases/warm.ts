@@ -78,6 +78,7 @@ export function toWarmPhaseResult(engine: WarmEngineResult, extra: { prewarm?: n
     throughputRps: engine.durationUs > 0 ? Math.round((engine.requests / (engine.durationUs / 1e6)) * 100) / 100 : 0,
     errorsByKind: engine.errorsByKind,
     ...(engine.connections !== undefined ? { connections: engine.connections } : {}),
+    ...(engine.billedDurationMsMean !== undefined ? { billedDurationMsMean: engine.billedDurationMsMean } : {}),
     ...(engine.rate !== undefined ? { rate: engine.rate, scheduled: engine.scheduled, sent: engine.sent, late: engine.late, dropped: engine.dropped } : {}),
     ...(extra.prewarm !== undefined ? { prewarm: extra.prewarm } : {}),
     ...(extra.coldInWarm !== undefined ? { coldInWarm: extra.coldInWarm } : {}),

@@ -3,6 +3,7 @@
 import type { ErrorKind } from '../errors.js';
 import type { LatencySummary } from '../histograms.js';
 import type { ColdPhaseResult, RunResults, TargetResult, ThresholdResult, WarmPhaseResult } from '../results/types.js';
+import { buildCostGrowth, type CostGrowthModel } from './cost-growth.js';
 import { CHART_NINES, CHART_PERCENTILES, percentileCurve } from './curves.js';
 import { buildGlance, type Glance } from './glance.js';
 import { coldInWarm, coldPenaltyUs, rttUs } from '../results/derived.js';
@@ -111,6 +112,8 @@ export interface ReportModel {
   /** Only with several origins. */
   matrix: MatrixRow[] | null;
   cost: { rows: CostRow[]; pricesDates: string[] };
+  /** Monthly cost as traffic grows, break-even points (options from results.run.cost). */
+  costGrowth: CostGrowthModel;
   thresholds: ThresholdSummary;
   /** The at-a-glance comparison at the top of report.html (and the warnings of every report). */
   glance: Glance;
@@ -139,6 +142,7 @@ export function buildReportModel(results: RunResults, now = new Date()): ReportM
     bars: barGroups(phaseRows),
     matrix: shownOrigins.length > 1 ? matrixRows(results.targets, shownOrigins) : null,
     cost: { rows: costs, pricesDates: distinct(costs.map((r) => r.cost.pricesDate)) },
+    costGrowth: buildCostGrowth(results.targets, results.run.cost ?? { traffic: null, freeTier: false }),
     thresholds: thresholdSummary(results.thresholds),
     glance: buildGlance(results.targets),
   };

@@ -1,4 +1,7 @@
 // Formatting shared by the reporters (the units every message shares are in ../units.ts).
+import { decimal } from '../units.js';
+
+export { decimal };
 
 /** Escape a cell for a Markdown table: pipes, newlines and HTML-looking text from target files. */
 export function markdownCell(text: unknown): string {
@@ -26,4 +29,21 @@ export function percentileLabel(x: number): string {
   const p = 100 * (1 - 1 / x);
   if (x >= 1e5 - 1) return x >= 1e6 ? 'max' : '99.999%';
   return `${Math.round(p * 1000) / 1000}%`;
+}
+
+/** A request count at a glance: 1000 -> "1k", 3162 -> "3.16k", 31622777 -> "31.6M", 1e10 -> "10B". */
+export function countShort(n: number): string {
+  const units: Array<[number, string]> = [[1e9, 'B'], [1e6, 'M'], [1e3, 'k']];
+  for (const [size, unit] of units) {
+    if (Math.abs(n) >= size) return `${+(n / size).toPrecision(3)}${unit}`;
+  }
+  return String(+n.toPrecision(3));
+}
+
+/** Money at a glance for a chart or a sentence: "12.34 USD", "0.0021 USD", "1,234 USD". */
+export function moneyShort(value: number | null | undefined, currency: string): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  if (value >= 1000) return `${Math.round(value).toLocaleString('en-US')} ${currency}`;
+  if (value >= 1) return `${value.toFixed(2)} ${currency}`;
+  return `${decimal(+value.toPrecision(2))} ${currency}`;
 }

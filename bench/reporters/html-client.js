@@ -238,6 +238,11 @@
     table.appendChild(body);
   }
 
+  // ---------- cost as traffic grows (html-client-cost.js, inlined before this script) ----------
+  function renderCostGrowth() {
+    coldbenchCostGrowth(V.costGrowth, { el: el, headRow: headRow, legendText: legendText });
+  }
+
   // ---------- thresholds ----------
   function renderThresholds() {
     var table = document.getElementById('thresholds');
@@ -266,6 +271,7 @@
   renderMatrix();
   renderTargets();
   renderCost();
+  renderCostGrowth();
   renderThresholds();
   document.body.setAttribute('data-rendered', 'true');
 })();

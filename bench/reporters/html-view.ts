@@ -5,6 +5,7 @@ import type { Phase, PhaseRow, ReportModel } from '../report-model/model.js';
 import type { TargetResult } from '../results/types.js';
 import { msFromUs } from '../units.js';
 import { money, msShort, percentileLabel } from './format.js';
+import { costGrowthView, type CostGrowthView } from './html-view-cost.js';
 import { rowLabel, targetSection, type TargetSection } from './html-view-targets.js';
 import { glanceView, type GlanceView } from './html-view-glance.js';
 
@@ -36,6 +37,7 @@ export interface HtmlView {
   percentileAxis: { xs: readonly number[]; labels: string[]; ticks: number[]; tickLabels: string[] };
   targets: TargetSection[];
   cost: { note: string; rows: Array<{ cells: string[]; basis: string[] }> };
+  costGrowth: CostGrowthView;
   thresholds: Array<{ passed: boolean; result: string; target: string; origin: string; expression: string; actual: string }>;
 }
 
@@ -207,6 +209,7 @@ export function htmlView(model: ReportModel): HtmlView {
     },
     targets: model.targets.map((t) => targetSection(model, t)),
     cost: cost(model),
+    costGrowth: costGrowthView(model),
     thresholds: thresholds(model),
   };
 }

@@ -68,8 +68,9 @@ function loadAssets() {
   assets ??= {
     uplotJs: inlineScript(readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8')),
     uplotCss: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8').replace(/<\//g, '<\\/'),
-    // One script (one hash): the at-a-glance part first, then the rest of the page.
-    clientJs: inlineScript(['html-client-glance.js', 'html-client.js'].map((f) => readFileSync(path.join(HERE, f), 'utf8')).join('\n')),
+    // One inline script (one CSP hash): the at-a-glance part and the cost chart first, then the
+    // client that calls them.
+    clientJs: inlineScript(['html-client-glance.js', 'html-client-cost.js', 'html-client.js'].map((f) => readFileSync(path.join(HERE, f), 'utf8')).join('\n')),
     css: readFileSync(path.join(HERE, 'html-styles.css'), 'utf8').replace(/<\//g, '<\\/'),
   };
   return assets;
@@ -139,6 +140,17 @@ export function htmlReport(model: ReportModel): string {
     <h2>Cost (estimate)</h2>
     <p id="cost-note" class="note"></p>
     <div class="scroll"><table id="cost" class="data"></table></div>
+  </section>
+  <section id="cost-growth-section">
+    <h2>Cost as traffic grows</h2>
+    <p id="cost-growth-note" class="note"></p>
+    <div class="cost-growth">
+      <div id="cost-growth-chart" class="chart cost-growth-chart"></div>
+      <aside id="cost-growth-cold" class="cost-growth-cold"></aside>
+    </div>
+    <h3>Break-even points</h3>
+    <ul id="cost-growth-crossings" class="crossings"></ul>
+    <ul id="cost-growth-unpriced" class="note unpriced"></ul>
   </section>
   <section id="thresholds-section">
     <h2>Thresholds</h2>

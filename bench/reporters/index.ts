@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { RunResults } from '../results/types.js';
 import { buildReportModel, type ReportModel } from '../report-model/model.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { costsCsv } from './costs-csv.js';
 import { samplesCsv, summaryCsv } from './csv.js';
 import { summaryMarkdown } from './markdown.js';
 import { redactDeep } from '../redact.js';
@@ -17,6 +18,7 @@ export const REPORTERS: Record<string, Renderer> = {
   'results.json': (model) => JSON.stringify(model.results, null, 2) + '\n',
   'summary.csv': summaryCsv,
   'samples.csv': samplesCsv,
+  'costs.csv': costsCsv,
   'summary.md': summaryMarkdown,
   'report.html': async (model) => (await import('./html.js')).htmlReport(model),
 };

@@ -1,6 +1,7 @@
 // summary.md: the summary table in Markdown, for CI job summaries and PR comments.
 import type { RunResults } from '../results/types.js';
 import { buildReportModel, type ReportModel } from '../report-model/model.js';
+import { formatCostGrowthMarkdown } from './cost-growth-markdown.js';
 import { formatCostMarkdown } from './cost-markdown.js';
 import { formatThresholdsMarkdown } from './thresholds-markdown.js';
 import { summaryRows } from './csv.js';
@@ -48,7 +49,7 @@ export function summaryMarkdown(model: ReportModel): string {
     lines.push('');
     for (const t of model.failedTargets) lines.push(`- **${cell(t.name)}** (${cell(t.kind)}): ${cell(t.failure)}`);
   }
-  for (const section of [formatCostMarkdown(model.results.targets), formatThresholdsMarkdown(model.thresholds)]) {
+  for (const section of [formatCostMarkdown(model.results.targets), formatCostGrowthMarkdown(model.costGrowth, model.severalOrigins), formatThresholdsMarkdown(model.thresholds)]) {
     if (section) lines.push('', section.trimEnd());
   }
   lines.push('');

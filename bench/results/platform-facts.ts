@@ -89,6 +89,8 @@ export interface KnativeFacts extends KubeWorkloadFacts {
   ready?: string | null;
   scaleToZeroWindow?: string | null;
   containerConcurrency?: number | null;
+  /** `autoscaling.knative.dev/min-scale` of the revision template (null: not set, scales to zero). */
+  minScale?: number | null;
 }
 
 export interface KubernetesFacts extends KubeWorkloadFacts {

@@ -150,6 +150,7 @@ const factsSchemas = {
     ready: optionalText,
     scaleToZeroWindow: optionalText,
     containerConcurrency: optionalNum,
+    minScale: optionalNum,
   }),
   kubernetes: z.looseObject({ kind: z.literal('kubernetes'), ...kubeWorkload, deployment: z.string().optional(), replicas: num.optional(), readyReplicas: num.optional() }),
 } satisfies ByKind<Record<TargetKind, z.ZodType>>;
@@ -169,6 +170,13 @@ const costEstimate = z.looseObject({
   perColdStart: nullableNum,
   basis: z.array(z.string()),
   overrides: z.record(z.string(), z.union([z.number(), z.string()])),
+});
+
+const capacity = z.looseObject({
+  rpsPerInstance: num,
+  instances: num,
+  basis: z.enum(['distinct-instances', 'configured-concurrency', 'replicas']),
+  note: z.string(),
 });
 
 const targetKind = z.enum(TARGET_KINDS, { error: (issue) => `expected one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(issue.input)}` });
@@ -198,6 +206,7 @@ export const targetResultSchema = z.preprocess(
       cost: costEstimate.optional(),
       network: network.optional(),
       coldPenaltyUs: optionalNum,
+      capacity: capacity.optional(),
     })
     .refine((t) => t.platform.kind === t.kind, { error: 'platform facts of another kind than the target', path: ['platform', 'kind'] }),
 );
@@ -226,6 +235,7 @@ export const runResultsSchema = z.looseObject({
     targetFile: z.string().optional(),
     host: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     mergedFrom: z.array(z.string()).optional(),
+    cost: z.looseObject({ traffic: nullableNum, freeTier: z.boolean() }).optional(),
   }),
   targets: z.array(targetResultSchema),
   thresholds: z.array(thresholdResult).default([]),

@@ -92,6 +92,22 @@ export interface TargetResult {
   network?: NetworkFacts;
   /** Cold p50 - warm p50 (results/derived.ts coldPenaltyUs), written with the reports. */
   coldPenaltyUs?: number | null;
+  /** What one instance (pod) sustained in the warm phase, and how that was derived. */
+  capacity?: CapacityEstimate;
+}
+
+/** How the number of instances that served the warm phase was found: counted from an instance
+ *  header, derived from the configured concurrency per instance, or the replica count. */
+export type CapacityBasis = 'distinct-instances' | 'configured-concurrency' | 'replicas';
+
+export interface CapacityEstimate {
+  /** Successful requests per second one instance (pod) sustained in the warm phase. */
+  rpsPerInstance: number;
+  /** Instances (pods) that served the warm phase. */
+  instances: number;
+  basis: CapacityBasis;
+  /** One sentence: the numbers behind `instances`. */
+  note: string;
 }
 
 /** The network baseline: TCP connects (and TLS handshakes on https) to the data-plane host before
@@ -128,6 +144,13 @@ export interface CostEstimate {
   overrides: Record<string, number | string>;
 }
 
+export interface CostOptions {
+  /** The user's own monthly request count (`--traffic`), or null. */
+  traffic: number | null;
+  /** Free tiers subtracted (`--free-tier`). */
+  freeTier: boolean;
+}
+
 export interface ThresholdResult {
   expression: string;
   target: string;
@@ -153,6 +176,8 @@ export interface RunResults {
     targetFile?: string;
     host?: Record<string, string | number>;
     mergedFrom?: string[];
+    /** The monthly cost curves' options (`--traffic`, `--free-tier`), so `report` draws the same. */
+    cost?: CostOptions;
   };
   targets: TargetResult[];
   thresholds: ThresholdResult[];

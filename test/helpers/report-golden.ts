@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { compareRuns, type CompareOptions } from '../../bench/compare.js';
 import { buildReportModel } from '../../bench/report-model/model.js';
 import { formatCompareMarkdown, formatCompareTable } from '../../bench/reporters/compare-text.js';
+import { costsCsv } from '../../bench/reporters/costs-csv.js';
 import { samplesCsv, summaryCsv } from '../../bench/reporters/csv.js';
 import { htmlView } from '../../bench/reporters/html-view.js';
 import { summaryMarkdown } from '../../bench/reporters/markdown.js';
@@ -39,6 +40,7 @@ export function goldenOutputs(): Array<[string, string]> {
     out.push([`${name}/summary.md`, summaryMarkdown(model)]);
     out.push([`${name}/summary.csv`, summaryCsv(model)]);
     out.push([`${name}/samples.csv`, samplesCsv(model)]);
+    out.push([`${name}/costs.csv`, costsCsv(model)]);
     out.push([`${name}/report-view.json`, readableJson(htmlView(model)) + '\n']);
   }
   for (const [name, baseline, current, options] of COMPARE_PAIRS) {
