@@ -42,6 +42,7 @@ export function mergeRuns(runs: RunResults[]): RunResults {
       partial: runs.some((r) => r.run.partial),
       ...(targetFiles.length > 0 ? { targetFile: targetFiles.join(', ') } : {}),
       mergedFrom: runs.flatMap((r) => r.run.mergedFrom ?? [r.run.id]),
+      ...(runs.some((r) => r.run.parallelOrigins) ? { parallelOrigins: true } : {}),
     },
     targets,
     thresholds: [],

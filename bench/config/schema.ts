@@ -3,6 +3,7 @@
 // for editors; normalize.ts then turns the validated input into TargetConfig (durations in ms).
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
+import type { OriginConfig } from './origin-types.js';
 
 export const TARGET_KINDS = ['http', 'lambda', 'cloud-function', 'knative', 'kubernetes'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -181,6 +182,8 @@ export const targetFileSchema = z.strictObject({
     .optional()
     .describe('Local platform emulators the harness starts before the run and stops after it (the demo and tests)'),
   targets: z.array(z.unknown(), { error: 'expected a list of targets' }).min(1, { error: 'expected at least one target' }),
+  /** Where the targets are measured from (config/origins.ts validates each). */
+  origins: z.array(z.unknown(), { error: 'expected a list of origins' }).min(1, { error: 'expected at least one origin' }).optional(),
 });
 
 /** Schema as published for editors: targets typed by kind. */
@@ -276,6 +279,10 @@ export type TargetConfig = TargetByKind[TargetKind];
 export interface RunConfig {
   /** Absolute path of the target file. */
   file: string;
+  /** The file's text as read (`${VAR}` not yet replaced): what remote origins are given. */
+  text: string;
+  /** `origins:` (config/origins.ts), in file order; empty when the file has none. */
+  origins: OriginConfig[];
   origin?: string;
   thresholds: string[];
   pricing: Record<string, number | string>;

@@ -108,6 +108,7 @@ function meta(model: ReportModel): HtmlView['meta'] {
   ];
   if (run.mergedFrom && run.mergedFrom.length > 1) items.push(['merged from', run.mergedFrom.join(', ')]);
   if (run.partial) items.push(['partial', 'yes: the run was interrupted; everything measured until then is shown']);
+  if (run.parallelOrigins) items.push(['origins in parallel', 'yes: the origins measured at the same time and may have served each other warm instances, so cold starts can be undercounted']);
   return items;
 }
 
@@ -118,6 +119,7 @@ function verdict(model: ReportModel): HtmlView['verdict'] {
   if (all.length) parts.push(failed ? `${failed} of ${all.length} thresholds failed` : `all ${all.length} thresholds passed`);
   if (failedTargets) parts.push(`${failedTargets} target${failedTargets > 1 ? 's' : ''} failed`);
   if (model.results.run.partial) parts.push('partial run');
+  if (model.results.run.parallelOrigins) parts.push('origins ran in parallel');
   return { text: parts.length ? parts.join(' · ') : 'no thresholds set', bad: failed > 0 || failedTargets > 0 };
 }
 

@@ -191,6 +191,7 @@ export const runResultsSchema = z.looseObject({
     targetFile: z.string().optional(),
     host: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     mergedFrom: z.array(z.string()).optional(),
+    parallelOrigins: z.boolean().optional(),
   }),
   targets: z.array(targetResultSchema),
   thresholds: z.array(thresholdResult).default([]),

@@ -128,6 +128,9 @@ export interface RunResults {
     targetFile?: string;
     host?: Record<string, string | number>;
     mergedFrom?: string[];
+    /** `run --origins --parallel-origins`: the origins measured at the same time (they may have
+     *  shared warm instances, so cold starts may be undercounted). */
+    parallelOrigins?: boolean;
   };
   targets: TargetResult[];
   thresholds: ThresholdResult[];

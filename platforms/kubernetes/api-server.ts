@@ -4,12 +4,14 @@
 //   GET    /apis/apps/v1/namespaces/{ns}/deployments[/{name}]  PATCH .../deployments/{name}
 //   GET|PATCH|PUT /apis/apps/v1/namespaces/{ns}/deployments/{name}/scale
 //   GET    /apis/serving.knative.dev/v1/namespaces/{ns}/services[/{name}]
+// Jobs, ConfigMaps, Secrets, ServiceAccounts, RBAC and pod logs come from an extension (api-batch.ts).
 // With the `throttle` option every Nth request is refused with 429 TooManyRequests and a
 // Retry-After header, as API Priority and Fairness refuses requests under load (docs/platforms.md).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Cluster, DeploymentRecord } from './cluster.js';
 import type { ThrottleOptions } from './options.js';
+import type { ApiExtension } from './api-batch.js';
 import { deploymentJson, knativeServiceJson, listJson, podJson, scaleJson, statusJson } from './objects.js';
 
 export interface ApiRequestRecord {
@@ -172,7 +174,7 @@ function replicasOf(doc: unknown, what: string, name: string): number {
   return replicas;
 }
 
-export function startApiServer(cluster: Cluster, options: { port: number; token: string; throttle?: ThrottleOptions }): Promise<ApiServer> {
+export function startApiServer(cluster: Cluster, options: { port: number; token: string; throttle?: ThrottleOptions; extension?: ApiExtension }): Promise<ApiServer> {
   const requests: ApiRequestRecord[] = [];
   const faults: InjectedFault[] = [];
   /** Requests counted towards `throttle.every`. */
@@ -253,9 +255,18 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
       if (requests.length > MAX_LOG) requests.splice(0, requests.length - MAX_LOG);
     };
     try {
-      if (req.headers.authorization !== `Bearer ${options.token}`) {
+      // The kubeconfig's token is the cluster admin; an extension may know other tokens (a pod's
+      // service account), whose requests RBAC decides.
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const serviceAccount = bearer !== undefined && bearer !== options.token ? options.extension?.identify(bearer) : undefined;
+      if (bearer !== options.token && !serviceAccount) {
         req.resume();
         throw new HttpProblem(401, 'Unauthorized', 'Unauthorized');
+      }
+      const forbidden = serviceAccount ? options.extension?.forbidden(serviceAccount, req.method ?? 'GET', url) : null;
+      if (forbidden) {
+        req.resume();
+        throw new HttpProblem(403, 'Forbidden', forbidden);
       }
       const throttle = options.throttle;
       if (throttle && (!throttle.pathIncludes || url.pathname.includes(throttle.pathIncludes)) && ++throttleCount % throttle.every === 0) {
@@ -270,6 +281,11 @@ export function startApiServer(cluster: Cluster, options: { port: number; token:
         fault.times -= 1;
         req.resume();
         throw new HttpProblem(fault.status, REASON_BY_CODE[fault.status] ?? 'InternalError', `injected failure (HTTP ${fault.status}) for ${req.method} ${url.pathname}`);
+      }
+      const served = await options.extension?.serve(req, res, url);
+      if (served !== undefined && served !== null) {
+        requests.push({ method: req.method ?? 'GET', path: url.pathname, contentType: req.headers['content-type'] ?? null, status: served, at: Date.now() });
+        return;
       }
       const { status, body } = await route(req, url);
       send(status, body);

@@ -1,7 +1,10 @@
 // Local Kubernetes control plane + data plane for the demo and the tests: an API server (token
 // auth, generated kubeconfig), Deployments and Knative Services whose pods are real child
 // processes, a 503-while-starting front per Deployment and an activator per Knative Service.
-// Options (validated in options.ts): port, token, deployments, knativeServices, and throttle
+// Jobs (batch.ts): their pods run the checked-out harness as real processes, with ConfigMaps,
+// Secrets, ServiceAccounts and RBAC for them.
+// Options (validated in options.ts): port, token, deployments, knativeServices, namespaces,
+// jobImages, and throttle
 // { every, retryAfter, pathIncludes }: every Nth API request answered 429 with Retry-After.
 import { randomBytes } from 'node:crypto';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
@@ -10,6 +13,9 @@ import { Cluster } from './cluster.js';
 import { startActivator, startDeploymentFront, type Front } from './fronts.js';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.js';
 import { parseKubeEmulatorOptions, type KubeEmulatorInput } from './options.js';
+import { startBatch } from './batch.js';
+import type { JobController } from './job-controller.js';
+import type { ObjectStore } from './api-objects.js';
 
 export { parseKubeEmulatorOptions, type KubeEmulatorInput } from './options.js';
 export { EMULATOR_CONTEXT } from './kubeconfig.js';
@@ -24,6 +30,10 @@ export interface KubeEmulator {
   knativeUrls: Record<string, string>;
   cluster: Cluster;
   api: ApiServer;
+  /** Jobs and their pods (with the logs of finished pods in `jobs.history`). */
+  jobs: JobController;
+  /** ConfigMaps, Secrets, ServiceAccounts, Roles, RoleBindings and namespaces. */
+  objects: ObjectStore;
   /** Stop fronts, API server and every pod process; idempotent. */
   stop(): Promise<void>;
 }
@@ -33,6 +43,7 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
   const options = parseKubeEmulatorOptions(input);
   const token = options.token ?? randomBytes(24).toString('hex');
   const cluster = new Cluster();
+  const batch = startBatch(options, () => api?.url ?? '');
   const fronts: Front[] = [];
   let api: ApiServer | undefined;
   let kubeconfig: ReturnType<typeof writeKubeconfig> | undefined;
@@ -42,12 +53,12 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
     (stopped ??= (async () => {
       await Promise.all(fronts.map((f) => f.close()));
       await api?.close();
-      await cluster.stop();
+      await Promise.all([cluster.stop(), batch.jobs.stop()]);
       kubeconfig?.remove();
     })());
 
   try {
-    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle });
+    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle, extension: batch.api });
     kubeconfig = writeKubeconfig(api.url, token);
     const deploymentUrls: Record<string, string> = {};
     const knativeUrls: Record<string, string> = {};
@@ -67,7 +78,7 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
       knativeUrls[s.name] = front.url;
       log(`knative service ${s.namespace}/${s.name}: idle window ${s.idleMs} ms, activator ${front.url}`);
     }
-    return { apiUrl: api.url, kubeconfigPath: kubeconfig.path, context: EMULATOR_CONTEXT, deploymentUrls, knativeUrls, cluster, api, stop };
+    return { apiUrl: api.url, kubeconfigPath: kubeconfig.path, context: EMULATOR_CONTEXT, deploymentUrls, knativeUrls, cluster, api, jobs: batch.jobs, objects: batch.objects, stop };
   } catch (err) {
     await stop();
     throw err;

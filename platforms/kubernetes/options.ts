@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { durationToMs } from '../duration.js';
 import { durationInput, portOption } from '../options.js';
+import { HARNESS_IMAGE } from './container-runtime.js';
 
 const duration = durationInput;
 const port = portOption;
@@ -54,6 +55,10 @@ const optionsSchema = z.strictObject({
   token: z.string().min(8).optional(),
   deployments: z.array(deploymentSchema).optional(),
   knativeServices: z.array(knativeServiceSchema).optional(),
+  /** Namespaces that exist besides default, kube-system, kube-public and those of the workloads. */
+  namespaces: z.array(dnsName).optional(),
+  /** Images Job pods can run: each is the checked-out harness (default: coldbench/coldbench:local). */
+  jobImages: z.array(z.string().min(1)).optional(),
 });
 
 export type KubeEmulatorInput = z.input<typeof optionsSchema>;
@@ -95,6 +100,8 @@ export interface KubeEmulatorOptions {
   token?: string;
   deployments: DeploymentOptions[];
   knativeServices: KnativeServiceOptions[];
+  namespaces: string[];
+  jobImages: string[];
 }
 
 const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : durationToMs(value));
@@ -129,6 +136,8 @@ export function parseKubeEmulatorOptions(input: unknown, label = 'emulators.kube
       replicas: d.replicas ?? 1,
       template: templateOf(d),
     })),
+    namespaces: o.namespaces ?? [],
+    jobImages: o.jobImages ?? [HARNESS_IMAGE],
     knativeServices: (o.knativeServices ?? []).map((s) => ({
       name: s.name,
       namespace: s.namespace ?? 'default',

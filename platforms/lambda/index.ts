@@ -11,6 +11,9 @@
 //                          (default: the demo functions in platforms/lambda/functions)
 //   idleTimeout: 60s       an environment idle this long is reaped (default 60s)
 //   updateDuration: 300ms  how long an update stays InProgress, old configuration serving (default 300ms)
+//   createDelay: 1s        how long a function made by CreateFunction stays Pending (default 1s)
+//   roleVisibilityDelay: 1s  how long a role made through IAM (POST / on the same port) is not yet
+//                          assumable by Lambda (default 1s; IAM is eventually consistent)
 //   functions:             one entry per function:
 //     - name: hello                  function name (required)
 //       handler: hello.handler       <module file without extension>.<export> (required; .mjs or .js)
@@ -32,6 +35,8 @@ import { durationInput, portOption } from '../options.js';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
 import { EmulatedFunction, type EmulatorSettings, type FunctionSpec } from './function.js';
 import { createLambdaApiServer } from './server.js';
+import { createFunctionsExtension, type FunctionsExtension } from './create-function.js';
+import { IamStore } from '../iam/store.js';
 
 export const DEMO_FUNCTIONS_DIR = fileURLToPath(new URL('./functions/', import.meta.url));
 
@@ -57,6 +62,10 @@ const optionsSchema = z.strictObject({
   functionsDir: z.string().min(1).optional(),
   idleTimeout: duration.optional(),
   updateDuration: duration.optional(),
+  /** How long a function made by CreateFunction stays Pending (default 1s). */
+  createDelay: duration.optional(),
+  /** How long a role made through the IAM API stays invisible to Lambda (default 1s). */
+  roleVisibilityDelay: duration.optional(),
   functions: z.array(functionSchema).min(1, { error: 'expected at least one function' }),
 });
 
@@ -69,12 +78,19 @@ export interface LocalLambda {
   region: string;
   accountId: string;
   functions: Map<string, EmulatedFunction>;
+  /** Roles made through the IAM API (served on the same endpoint). */
+  iam: IamStore;
+  /** Functions made by CreateFunction, those deleted, and their invocations. */
+  extension: FunctionsExtension;
   /** Stop the server and every execution environment; idempotent. */
   stop(): Promise<void>;
 }
 
 /** Validate options; throws an Error naming the offending option. */
-export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): { settings: EmulatorSettings; port: number; idleTimeoutMs: number; specs: FunctionSpec[] } {
+export function parseLambdaEmulatorOptions(
+  options: unknown,
+  baseDir: string,
+): { settings: EmulatorSettings; port: number; idleTimeoutMs: number; createDelayMs: number; roleVisibilityDelayMs: number; specs: FunctionSpec[] } {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -112,15 +128,19 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
     },
     port: o.port ?? 0,
     idleTimeoutMs: o.idleTimeout !== undefined ? durationToMs(o.idleTimeout) : 60_000,
+    createDelayMs: o.createDelay !== undefined ? durationToMs(o.createDelay) : 1_000,
+    roleVisibilityDelayMs: o.roleVisibilityDelay !== undefined ? durationToMs(o.roleVisibilityDelay) : 1_000,
     specs,
   };
 }
 
 /** Start the emulator on 127.0.0.1 (tests call this directly). */
 export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir = process.cwd()): Promise<LocalLambda> {
-  const { settings, port, idleTimeoutMs, specs } = parseLambdaEmulatorOptions(options, baseDir);
+  const { settings, port, idleTimeoutMs, createDelayMs, roleVisibilityDelayMs, specs } = parseLambdaEmulatorOptions(options, baseDir);
   const functions = new Map(specs.map((spec) => [spec.name, new EmulatedFunction(spec, settings)]));
-  const server = createLambdaApiServer(functions, settings);
+  const iam = new IamStore(settings.accountId, roleVisibilityDelayMs);
+  const extension = createFunctionsExtension(functions, settings, iam, createDelayMs);
+  const server = createLambdaApiServer(functions, settings, extension.route);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new Error(err.code === 'EADDRINUSE' ? `emulators.lambda.port: port ${port} is already in use` : `lambda emulator could not listen: ${err.message}`)),
@@ -139,12 +159,15 @@ export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir =
     region: settings.region,
     accountId: settings.accountId,
     functions,
+    iam,
+    extension,
     stop() {
       stopping ??= (async () => {
         clearInterval(reaper);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await Promise.all([...functions.values()].map((fn) => fn.stop()));
+        await extension.stop();
         await closed;
       })();
       return stopping;

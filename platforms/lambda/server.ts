@@ -7,6 +7,7 @@
 //   ANY  /lambda-url/{name}/...   a Function-URL-like endpoint (payload format 2.0) for HTTP warm load;
 //        real Function URLs are host-based (https://<id>.lambda-url.<region>.on.aws/), this one is path-based.
 // {name} arrives percent-encoded and may be a name, name:qualifier, partial or full ARN.
+// CreateFunction, DeleteFunction, tags and IAM come from an extension (create-function.ts).
 // SigV4 signatures are not checked (the SDK computes them client-side; nothing here is secret).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -16,9 +17,13 @@ import { arnOf, readFunctionName } from './arn.js';
 
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // Lambda's synchronous payload limit
 
-export function createLambdaApiServer(functions: Map<string, EmulatedFunction>, settings: EmulatorSettings): http.Server {
+/** Routes served before these (create-function.ts): the handler of a request it takes, or null. */
+export type ApiExtensionRoute = (req: http.IncomingMessage, url: URL) => (() => Promise<Reply>) | null;
+
+export function createLambdaApiServer(functions: Map<string, EmulatedFunction>, settings: EmulatorSettings, extension?: ApiExtensionRoute): http.Server {
   return http.createServer((req, res) => {
-    handle(req, functions, settings)
+    const taken = extension?.(req, new URL(req.url ?? '/', 'http://emulator'));
+    (taken ? taken() : handle(req, functions, settings))
       .then((reply) => send(res, reply.status, reply.headers, reply.body))
       .catch((err: unknown) => {
         const apiError = err instanceof LambdaApiError ? err : new LambdaApiError(500, 'ServiceException', `Internal error: ${(err as Error)?.message ?? String(err)}`);

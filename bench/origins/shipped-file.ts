@@ -1,0 +1,29 @@
+// The target file as a remote origin gets it: the same text without `origins:` (the remote harness
+// runs its targets locally), `emulators:` (they run here, beside the orchestrator) and `origin:`
+// (the origin's name is given on the command line). `${VAR}` references stay references: their
+// values travel separately (a Secret, the invocation payload), never inside the file.
+import { parseDocument } from 'yaml';
+import type { RunConfig } from '../config/schema.js';
+
+export interface ShippedFile {
+  /** YAML text of the target file for the remote harness. */
+  text: string;
+  /** Values of the `${VAR}` references the text still holds, from this process's environment. */
+  variables: Record<string, string>;
+}
+
+const VAR_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export function shippedTargetFile(config: Pick<RunConfig, 'text'>, env: NodeJS.ProcessEnv = process.env): ShippedFile {
+  const doc = parseDocument(config.text);
+  for (const key of ['origins', 'emulators', 'origin']) doc.delete(key);
+  const text = doc.toString({ lineWidth: 0 });
+  const variables: Record<string, string> = {};
+  for (const match of text.matchAll(VAR_REFERENCE)) {
+    const name = match[1]!;
+    const value = env[name];
+    // The loader refused the file if a referenced variable was unset; a comment may still name one.
+    if (value !== undefined) variables[name] = value;
+  }
+  return { text, variables };
+}
