@@ -100,7 +100,8 @@ async function validateCommand(file: string): Promise<number> {
   const { loadTargetFile } = await import('./config/load.js');
   const config = loadTargetFile(path.resolve(file));
   const kinds = [...new Set(config.targets.map((t) => t.kind))].join(', ');
-  process.stdout.write(`${file}: valid (${config.targets.length} target${config.targets.length === 1 ? '' : 's'}: ${kinds})\n`);
+  const origins = config.origins.length ? `; origins: ${config.origins.map((o) => `${o.name} (${o.engine})`).join(', ')}` : '';
+  process.stdout.write(`${file}: valid (${config.targets.length} target${config.targets.length === 1 ? '' : 's'}: ${kinds}${origins})\n`);
   return EXIT.ok;
 }
 
