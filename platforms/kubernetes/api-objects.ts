@@ -45,6 +45,8 @@ export function notFound(r: Resource, name: string): ApiFailure {
 
 export class ObjectStore {
   readonly namespaces = new Set<string>(['default', 'kube-system', 'kube-public']);
+  /** Every object created, as stored, oldest first (bounded): tests read what was sent. */
+  readonly created: Json[] = [];
   private readonly objects = new Map<string, Json>();
   private version = 1;
 
@@ -97,6 +99,8 @@ export class ObjectStore {
       delete stored.stringData;
     }
     this.objects.set(key, stored);
+    this.created.push(stored);
+    if (this.created.length > 200) this.created.shift();
     return stored;
   }
 

@@ -54,6 +54,8 @@ export interface InvocationRecord {
 
 export interface FunctionsExtension {
   created: Map<string, CreatedFunction>;
+  /** Every CreateFunction request accepted (the zip left out), oldest first. */
+  createRequests: Array<Record<string, unknown>>;
   /** Created functions ever deleted, by name. */
   deleted: string[];
   invocations: InvocationRecord[];
@@ -94,6 +96,7 @@ export function createFunctionsExtension(functions: Map<string, EmulatedFunction
   const created = new Map<string, CreatedFunction>();
   const deleted: string[] = [];
   const invocations: InvocationRecord[] = [];
+  const createRequests: Array<Record<string, unknown>> = [];
   const timers = new Set<NodeJS.Timeout>();
   const retiring = new Set<EmulatedFunction>();
 
@@ -139,6 +142,8 @@ export function createFunctionsExtension(functions: Map<string, EmulatedFunction
     functions.set(name, fn);
     const record: CreatedFunction = { fn, dir, role, state: 'Pending', tags: { ...((body.Tags ?? {}) as Record<string, string>) }, inflight: 0, request: { ...body, Code: { ZipFile: `(${code.ZipFile.length} base64 characters)` } } };
     created.set(name, record);
+    createRequests.push(record.request);
+    if (createRequests.length > 50) createRequests.shift();
     const timer = setTimeout(() => {
       record.state = 'Active';
       timers.delete(timer);
@@ -212,6 +217,7 @@ export function createFunctionsExtension(functions: Map<string, EmulatedFunction
 
   return {
     created,
+    createRequests,
     deleted,
     invocations,
     route(req, url) {
