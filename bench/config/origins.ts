@@ -75,7 +75,10 @@ export function parseOrigins(raw: unknown[], targets: TargetConfig[], lineOf: (p
     const base: FieldPath = ['origins', index];
     const parsed = originSchema.safeParse(input, { reportInput: true });
     if (!parsed.success) {
-      for (const issue of expandUnions(parsed.error.issues)) problems.push(problemOf(issue, base, lineOf));
+      for (const issue of expandUnions(parsed.error.issues)) {
+        const problem = problemOf(issue, base, lineOf);
+        problems.push({ ...problem, message: problem.message.replace("this target's schema", "this origin's schema") });
+      }
       return;
     }
     const o = parsed.data;
