@@ -78,6 +78,14 @@ test('the shipped file has no origins, emulators or origin, and keeps ${VAR} as 
   assert.deepEqual(again.targets, config().targets.map((t) => ({ ...t, line: again.targets.find((a) => a.name === t.name)?.line })));
 });
 
+test("a Kubernetes origin's pod gets the targets without their kubeconfig context (it reaches its own cluster)", () => {
+  const text = FILE.replace('    namespace: apps\n', '    namespace: apps\n    context: gke-asia\n');
+  const c = parseTargetFile(text, 'ctx.yaml', path.resolve('ctx.yaml'), ENV);
+  assert.equal(c.targets.find((t) => t.name === 'deploy')?.kind === 'kubernetes' && c.targets.find((t) => t.name === 'deploy')?.context, 'gke-asia');
+  assert.doesNotMatch(shippedTargetFile(c, ENV, 'kubernetes').text, /context:/);
+  assert.match(shippedTargetFile(c, ENV).text, /context: gke-asia/);
+});
+
 test('lambda: a least-privilege role unless a role ARN is given; removed after the function', () => {
   const c = lambdaConfig();
   const plan = planOrigin(c.origins[0]!, c, 'ab12cd', ENV);

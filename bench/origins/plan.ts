@@ -11,7 +11,7 @@ import type { OriginPlan } from './types.js';
 export const PLANNED_RUN_ID = '<run>';
 
 export function planOrigin(origin: OriginConfig, config: Pick<RunConfig, 'text' | 'targets'>, runId = PLANNED_RUN_ID, env: NodeJS.ProcessEnv = process.env): OriginPlan {
-  const input = { runId, shipped: shippedTargetFile(config, env), targets: config.targets };
+  const input = { runId, shipped: shippedTargetFile(config, env, origin.engine), targets: config.targets };
   switch (origin.engine) {
     case 'kubernetes':
       return kubernetesPlan(origin.name, origin.kubernetes, input);

@@ -66,7 +66,6 @@ export async function runOrigins(config: RunConfig, selection: OriginSelection, 
   const dir = path.resolve(options.out ?? defaultReportDir(new Date(), runId));
   mkdirSync(dir, { recursive: true });
   const journal = fileJournal(dir);
-  const shipped = shippedTargetFile(config);
   const startedAt = new Date().toISOString();
   const runs: RunResults[] = [];
 
@@ -74,6 +73,7 @@ export async function runOrigins(config: RunConfig, selection: OriginSelection, 
     if (signal.aborted) return;
     const log = (message: string) => progress.log(`  [${origin.name}] ${message}`);
     progress.log(`▶ origin ${origin.name} (${origin.engine})`);
+    const shipped = shippedTargetFile(config, process.env, origin.engine);
     const run = await startEngine(origin, { runId, shipped, targets: config.targets, journal, log, signal });
     active.add(run);
     const outcome: OriginOutcome = await run.run().catch((err: unknown) => ({ results: null, failure: `internal error: ${messageOf(err)}` }));
