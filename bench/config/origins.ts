@@ -67,6 +67,40 @@ const LAMBDA_CANNOT: Record<TargetKind, string | null> = {
   kubernetes: 'it needs the cluster\'s API (kubeconfig credentials), which a Lambda function does not have',
 };
 
+/** The validated origin with its defaults; null unless exactly one engine is given. */
+function normalizeOrigin(o: z.infer<typeof originSchema>, line: number | undefined): OriginConfig | null {
+  if (o.kubernetes && !o.lambda) {
+    const k = o.kubernetes;
+    return {
+      name: o.name,
+      line,
+      engine: 'kubernetes',
+      kubernetes: {
+        context: k.context,
+        namespace: k.namespace ?? 'coldbench',
+        image: k.image,
+        imagePullPolicy: k.imagePullPolicy,
+        serviceAccount: k.serviceAccount,
+        serviceAccountAnnotations: k.serviceAccountAnnotations ?? {},
+        cpu: k.cpu ?? '1',
+        memory: k.memory ?? '512Mi',
+        deadlineMs: k.deadline !== undefined ? parseDuration(k.deadline) : undefined,
+        ttlMs: k.ttl !== undefined ? parseDuration(k.ttl) : 3_600_000,
+      },
+    };
+  }
+  if (o.lambda && !o.kubernetes) {
+    const l = o.lambda;
+    return {
+      name: o.name,
+      line,
+      engine: 'lambda',
+      lambda: { region: l.region, memoryMb: l.memory ?? 1769, architecture: l.architecture ?? 'x86_64', roleArn: l.roleArn, endpoint: l.endpoint, iamEndpoint: l.iamEndpoint },
+    };
+  }
+  return null;
+}
+
 /** Validate `origins:`; problems are added to `problems` with their lines. */
 export function parseOrigins(raw: unknown[], targets: TargetConfig[], lineOf: (path: FieldPath) => number | undefined, problems: ConfigProblem[]): OriginConfig[] {
   const origins: OriginConfig[] = [];
@@ -83,7 +117,8 @@ export function parseOrigins(raw: unknown[], targets: TargetConfig[], lineOf: (p
     }
     const o = parsed.data;
     const add = (rel: FieldPath, message: string) => problems.push({ path: [...base, ...rel], line: lineOf([...base, ...rel]), message });
-    if ((o.kubernetes ? 1 : 0) + (o.lambda ? 1 : 0) !== 1) {
+    const origin = normalizeOrigin(o, lineOf(base));
+    if (!origin) {
       add([], 'expected exactly one engine: `kubernetes: {...}` or `lambda: {...}`');
       return;
     }
@@ -93,37 +128,6 @@ export function parseOrigins(raw: unknown[], targets: TargetConfig[], lineOf: (p
       return;
     }
     seen.set(o.name, index);
-    const origin: OriginConfig = o.kubernetes
-      ? {
-          name: o.name,
-          line: lineOf(base),
-          engine: 'kubernetes',
-          kubernetes: {
-            context: o.kubernetes.context,
-            namespace: o.kubernetes.namespace ?? 'coldbench',
-            image: o.kubernetes.image,
-            imagePullPolicy: o.kubernetes.imagePullPolicy,
-            serviceAccount: o.kubernetes.serviceAccount,
-            serviceAccountAnnotations: o.kubernetes.serviceAccountAnnotations ?? {},
-            cpu: o.kubernetes.cpu ?? '1',
-            memory: o.kubernetes.memory ?? '512Mi',
-            deadlineMs: o.kubernetes.deadline !== undefined ? parseDuration(o.kubernetes.deadline) : undefined,
-            ttlMs: o.kubernetes.ttl !== undefined ? parseDuration(o.kubernetes.ttl) : 3_600_000,
-          },
-        }
-      : {
-          name: o.name,
-          line: lineOf(base),
-          engine: 'lambda',
-          lambda: {
-            region: o.lambda!.region,
-            memoryMb: o.lambda!.memory ?? 1769,
-            architecture: o.lambda!.architecture ?? 'x86_64',
-            roleArn: o.lambda!.roleArn,
-            endpoint: o.lambda!.endpoint,
-            iamEndpoint: o.lambda!.iamEndpoint,
-          },
-        };
     for (const p of originTargetProblems(origin, targets)) add(p.path, p.message);
     origins.push(origin);
   });

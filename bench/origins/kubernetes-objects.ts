@@ -7,6 +7,7 @@ import { BatchV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { apiStatusCode, kubeCall, listPods, type KubeClients } from '../adapters/kube-client.js';
 import { KUBE_API_POLL_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
 import { pollUntil } from '../control/poll.js';
+import { messageOf } from '../errors.js';
 import type { KubeObject, KubeObjectRef } from './kubernetes-manifests.js';
 
 export interface OriginKubeClients extends KubeClients {
@@ -92,7 +93,7 @@ export async function deleteOriginObjects(clients: OriginKubeClients, refs: read
     try {
       await deleteObject(clients, ref);
     } catch (err) {
-      failures.push(`${ref.kind.toLowerCase()} ${ref.namespace}/${ref.name}: ${(err as Error).message}`);
+      failures.push(`${ref.kind.toLowerCase()} ${ref.namespace}/${ref.name}: ${messageOf(err)}`);
     }
   }
   if (failures.length > 0) throw new Error(`could not delete ${failures.join('; ')}`);

@@ -5,7 +5,7 @@ import { DeleteFunctionCommand } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import { API_CALL_TIMEOUT_MS, API_RETRY_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
 import { journalUndo } from '../control/journal-undo.js';
-import { callWithRetry } from '../control/poll.js';
+import { callWithRetry, type WaitOptions } from '../control/poll.js';
 import { createLambdaClient, describeSdkError } from '../adapters/lambda-client.js';
 import { createIamClient, deleteOriginRole } from './lambda-iam.js';
 
@@ -18,7 +18,7 @@ export type LambdaOriginLocation = z.infer<typeof lambdaOriginChangeSchema>['loc
 
 export async function deleteLambdaOrigin(undo: LambdaOriginUndo, location: LambdaOriginLocation): Promise<void> {
   const lambda = createLambdaClient({ region: location.region, endpoint: location.endpoint ?? undefined, maxAttempts: 1, timeoutMs: API_CALL_TIMEOUT_MS });
-  const retry = { what: `delete lambda function ${undo.function}`, timeoutMs: MIN_RESTORE_WAIT_MS, intervalMs: API_RETRY_MS, backoff: 2, retry: 'throttled' as const };
+  const retry: WaitOptions = { what: `delete lambda function ${undo.function}`, timeoutMs: MIN_RESTORE_WAIT_MS, intervalMs: API_RETRY_MS, backoff: 2, retry: 'throttled' };
   try {
     await callWithRetry(async () => {
       try {

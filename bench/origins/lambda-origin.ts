@@ -39,9 +39,10 @@ export const lambdaOriginEngine: OriginEngineModule<'lambda'> = {
 
     async function roleArn(): Promise<string> {
       if (spec.roleArn) return spec.roleArn;
+      if (!names.roleName) throw new Error('no role ARN and no role to create');
       const iam = createIamClient(spec.iamEndpoint);
       try {
-        const arn = await createOriginRole(iam, names.roleName!, origin.name, (account) => lambdaOriginPolicy(spec.region, account, names.functionName, ctx.targets));
+        const arn = await createOriginRole(iam, names.roleName, origin.name, (account) => lambdaOriginPolicy(spec.region, account, names.functionName, ctx.targets));
         ctx.log(`role ${arn} created`);
         return arn;
       } finally {

@@ -29,7 +29,7 @@ export function decodeResults(encoded: EncodedResults): string {
   try {
     raw = gunzipSync(Buffer.from(encoded.gzipBase64, 'base64'));
   } catch (err) {
-    throw new Error(`the results are damaged (${(err as Error).message})`);
+    throw new Error(`the results are damaged (${err instanceof Error ? err.message : String(err)})`);
   }
   const digest = createHash('sha256').update(raw).digest('hex');
   if (digest !== encoded.sha256 || raw.length !== encoded.bytes) {
