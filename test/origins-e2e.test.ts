@@ -140,9 +140,10 @@ test('two origins, one after another: one merged report of origin x target, each
 test('--parallel-origins runs them at once and the report says so', async () => {
   // One request at a time from each origin (no warm phase): two waiting at once at the target
   // means both origins were measuring at the same time.
-  const file = targetFile('parallel', `  - name: http-target\n    kind: http\n    url: ${server.url}\n    cold: { samples: 2, strategy: none, instanceHeader: x-instance-id }\n    warm: false\n`, originsYaml(platforms));
+  // A request may wait at the target for the other origin's (timeout 60s, held at most 50 s).
+  const file = targetFile('parallel', `  - name: http-target\n    kind: http\n    url: ${server.url}\n    timeout: 60s\n    cold: { samples: 2, strategy: none, instanceHeader: x-instance-id }\n    warm: false\n`, originsYaml(platforms));
   const out = path.join(dir, 'out-parallel');
-  const concurrent = server.holdUntilConcurrent(25_000);
+  const concurrent = server.holdUntilConcurrent(50_000);
   const run = await runColdbench(['run', file, '--origins', 'cluster,fn', '--parallel-origins', '--out', out], { timeoutMs: 240_000 });
   assert.equal(run.code, 0, run.stderr);
   assert.equal(await concurrent, true, 'requests from both origins were waiting at the target at once');

@@ -85,6 +85,8 @@ export const kubernetesOriginEngine: OriginEngineModule<'kubernetes'> = {
       if (!block) return { results: null, failure: `pod ${job.namespace}/${pod} ${how} without results; its last lines: ${lastLines(log, 3) || '(none)'}` };
       const results = checkResults(JSON.parse(decodeResults(block)), `results of origin ${origin.name}`);
       ctx.log(`pod ${pod} ${how}; results read from its log (${block.bytes} bytes)`);
+      // Stopped though nobody asked: the Job's deadline (or the cluster evicted the pod).
+      if (results.run.partial && !ctx.signal.aborted) return { results, failure: `pod ${job.namespace}/${pod} was stopped before its run finished (the Job's deadline is ${resources.activeDeadlineS} s)` };
       return { results };
     }
 

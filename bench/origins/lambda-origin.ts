@@ -117,6 +117,7 @@ export const lambdaOriginEngine: OriginEngineModule<'lambda'> = {
         for (const line of response.data.log) ctx.log(`│ ${line}`);
         const results = checkResults(JSON.parse(decodeResults(response.data.results)), `results of origin ${origin.name}`);
         ctx.log(`results read from the response (${response.data.results.bytes} bytes, exit code ${response.data.exitCode})`);
+        if (results.run.partial && !ctx.signal.aborted) return { results, failure: `the function stopped early, near its ${timeoutS} s timeout` };
         return { results };
       } finally {
         ctx.signal.removeEventListener('abort', stopEarly);
