@@ -1,6 +1,6 @@
 // coldbench command line: run, validate, report, compare, export, history, restore. Exit codes per
 // the contract: 0 ok, 1 threshold/regression, 2 bad input, 3 run failed, 130 interrupted.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, InputError, messageOf } from './errors.js';
@@ -34,10 +34,21 @@ function fail(err: unknown): never {
   process.exit(EXIT.runFailed);
 }
 
-async function runCommand(
-  file: string | undefined,
-  opts: { out?: string; origin?: string; quiet?: boolean; pushgateway?: string; job?: string; otlp?: string; traffic?: string; freeTier?: boolean },
-): Promise<number> {
+interface RunFlags {
+  out?: string;
+  origin?: string;
+  quiet?: boolean;
+  pushgateway?: string;
+  job?: string;
+  otlp?: string;
+  origins?: string;
+  parallelOrigins?: boolean;
+  emitResults?: boolean;
+  traffic?: string;
+  freeTier?: boolean;
+}
+
+async function runCommand(file: string | undefined, opts: RunFlags): Promise<number> {
   const { parsePushOptions, pushAfterRun } = await import('./export/command.js');
   const pushTargets = parsePushOptions(opts);
   const { costOptions } = await import('./cost/options.js');
@@ -48,6 +59,8 @@ async function runCommand(
   const targetFile = path.resolve(file ?? DEFAULT_TARGET_FILE);
   const config = loadTargetFile(targetFile);
   knownSecrets = config.secrets;
+  const originsModule = opts.origins !== undefined || opts.parallelOrigins ? await import('./origins/run-origins.js') : undefined;
+  const selection = originsModule?.selectOrigins(config, opts);
   const { redactingProgress } = await import('./redact.js');
   const progress = redactingProgress(createProgress(process.stderr, opts.quiet), config.secrets);
 
@@ -61,12 +74,15 @@ async function runCommand(
       return;
     }
     progress.log(`${signal} again: restoring platform changes now, then exiting`);
-    void restoreActiveAdapters().finally(() => process.exit(EXIT.interrupted));
+    void Promise.allSettled([restoreActiveAdapters(), originsModule?.cleanUpActiveOrigins()]).finally(() => process.exit(EXIT.interrupted));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const outcome = await runConfig(config, { out: opts.out, origin: opts.origin ?? process.env.COLDBENCH_ORIGIN, progress, signal: controller.signal, cost });
+  const outcome =
+    originsModule && selection
+      ? await originsModule.runOrigins(config, selection, { out: opts.out, progress, signal: controller.signal, cost })
+      : await runConfig(config, { out: opts.out, origin: opts.origin ?? process.env.COLDBENCH_ORIGIN, progress, signal: controller.signal, cost });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   const rel = displayPath(outcome.dir);
@@ -76,6 +92,11 @@ async function runCommand(
   if (outcome.exitCode === EXIT.runFailed) process.stderr.write('coldbench: no target produced a single successful sample\n');
   // After every report is written; a failed push is reported and leaves the exit code alone.
   if (outcome.exitCode !== EXIT.interrupted) await pushAfterRun(outcome.dir, pushTargets, (line) => process.stderr.write(`${line}\n`));
+  if (opts.emitResults) {
+    // Last, so nothing else is printed into the block (a remote origin's caller reads it from the log).
+    const { resultsBlock } = await import('./origins/results-block.js');
+    process.stdout.write(resultsBlock(readFileSync(path.join(outcome.dir, 'results.json'), 'utf8')));
+  }
   return outcome.exitCode;
 }
 
@@ -83,7 +104,8 @@ async function validateCommand(file: string): Promise<number> {
   const { loadTargetFile } = await import('./config/load.js');
   const config = loadTargetFile(path.resolve(file));
   const kinds = [...new Set(config.targets.map((t) => t.kind))].join(', ');
-  process.stdout.write(`${file}: valid (${config.targets.length} target${config.targets.length === 1 ? '' : 's'}: ${kinds})\n`);
+  const origins = config.origins.length ? `; origins: ${config.origins.map((o) => `${o.name} (${o.engine})`).join(', ')}` : '';
+  process.stdout.write(`${file}: valid (${config.targets.length} target${config.targets.length === 1 ? '' : 's'}: ${kinds}${origins})\n`);
   return EXIT.ok;
 }
 
@@ -163,6 +185,9 @@ export function buildProgram(): Command {
     .option('--otlp <url>', 'after the reports are written, export the run over OTLP/HTTP to this endpoint')
     .option('--traffic <requests>', 'your monthly request count (e.g. 2.5M): costs.csv, the break-even chart and the cold-start price at it')
     .option('--free-tier', 'subtract the platforms\' monthly free tiers from the monthly costs')
+    .option('--origins <names>', 'run the targets from the origins of the target file (all, or a comma list of names) and merge them')
+    .option('--parallel-origins', 'with --origins: run the origins at once instead of one after another (marked in the report)')
+    .option('--emit-results', 'print results.json (gzip, base64) between markers on stdout at the end (how a remote origin hands back its run)')
     .action(action(runCommand));
 
   program

@@ -44,6 +44,7 @@ export function mergeRuns(runs: RunResults[]): RunResults {
       ...(targetFiles.length > 0 ? { targetFile: targetFiles.join(', ') } : {}),
       mergedFrom: runs.flatMap((r) => r.run.mergedFrom ?? [r.run.id]),
       ...(first.run.cost ? { cost: first.run.cost } : {}),
+      ...(runs.some((r) => r.run.parallelOrigins) ? { parallelOrigins: true } : {}),
     },
     targets,
     thresholds: [],

@@ -1,10 +1,12 @@
 // `coldbench restore <report-dir>`: undo every platform change the journal records without a
-// matching `restored` entry (a run killed with kill -9 or a power loss).
+// matching `restored` entry (a run killed with kill -9 or a power loss), and remove what remote
+// origins created (their Jobs, functions, roles).
 import { loadAdapterModule } from './adapters/registry.js';
 import { fileJournal, pendingChanges } from './journal.js';
 import { InputError, messageOf, TargetFailure } from './errors.js';
 import { existsSync, statSync } from 'node:fs';
 import { isTargetKind } from './config/schema.js';
+import { originJournalUndo } from './origins/journals.js';
 
 /** Some journalled changes could not be undone (each named with its reason); the others were. */
 export class RestoreFailure extends TargetFailure {}
@@ -17,6 +19,18 @@ export async function restoreFromReportDir(dir: string, log: (message: string) =
   const failures: string[] = [];
   for (const entry of pendingChanges(dir)) {
     const kind = entry.kind;
+    const originUndo = await originJournalUndo(kind);
+    if (originUndo) {
+      try {
+        log(`removing what ${entry.target} created: ${entry.id}`);
+        await originUndo.restore(entry);
+        journal.done(entry.id);
+        restored += 1;
+      } catch (err) {
+        failures.push(`${entry.target} (${entry.id}): ${messageOf(err)}`);
+      }
+      continue;
+    }
     if (!isTargetKind(kind)) {
       failures.push(`${entry.id}: unknown kind ${kind}`);
       continue;

@@ -12,7 +12,7 @@ import { estimateCost } from './cost.js';
 import { estimateCapacity } from './cost/capacity.js';
 import type { RunConfig, TargetConfig } from './config/schema.js';
 import { EXIT, Interrupted, messageOf, TargetFailure } from './errors.js';
-import { loadEmulator, type EmulatorName } from '../platforms/registry.js';
+import type { EmulatorName } from '../platforms/registry.js';
 import type { RunningEmulator } from '../platforms/types.js';
 import { fileJournal, type Journal } from './journal.js';
 import { runColdPhase, summariseColdSamples } from './phases/cold.js';
@@ -37,6 +37,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** The monthly cost curves' options (--traffic, --free-tier). */
   cost?: CostOptions;
+  /** 'results-only': write results.json alone (a remote origin, whose caller renders the reports). */
+  reports?: 'all' | 'results-only';
 }
 
 export interface RunOutcome {
@@ -57,6 +59,29 @@ export async function restoreActiveAdapters(): Promise<void> {
   await Promise.allSettled([...activeAdapters].map((a) => a.restore()));
 }
 
+/** Run `body` with the local platforms the target file asks for (their env in process.env); they
+ *  are stopped on every path out, also those that started before a later one failed. */
+export async function withEmulators<T>(config: RunConfig, progress: Progress, signal: AbortSignal, body: () => Promise<T>): Promise<T> {
+  const emulators: RunningEmulator[] = [];
+  try {
+    for (const [name, emulatorOptions] of Object.entries(config.emulators)) {
+      if (signal.aborted) break;
+      // Imported only when a file asks for a local platform (a remote origin's bundle has none).
+      const { loadEmulator } = await import('../platforms/registry.js');
+      const start = await loadEmulator(name as EmulatorName);
+      const running = await start(emulatorOptions, { baseDir: path.dirname(config.file), log: (m) => progress.log(`  [${name}] ${m}`) });
+      emulators.push(running);
+      for (const [key, value] of Object.entries(running.env ?? {})) process.env[key] = value;
+      progress.log(`emulator ${name}: ${running.description}`);
+    }
+    return await body();
+  } finally {
+    progress.done();
+    await Promise.allSettled(emulators.map((e) => e.stop()));
+    closeKeepAliveAgents();
+  }
+}
+
 export async function runConfig(config: RunConfig, options: RunOptions): Promise<RunOutcome> {
   const runId = randomBytes(6).toString('hex');
   const dir = path.resolve(options.out ?? defaultReportDir(new Date(), runId.slice(0, 6)));
@@ -68,27 +93,14 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
   checkpoint.runStarted({ id: runId, origin, startedAt, targetFile: config.file });
   const { progress, signal } = options;
 
-  const emulators: RunningEmulator[] = [];
   const targets: TargetResult[] = [];
-  try {
-    for (const [name, emulatorOptions] of Object.entries(config.emulators)) {
-      if (signal.aborted) break;
-      const start = await loadEmulator(name as EmulatorName);
-      const running = await start(emulatorOptions, { baseDir: path.dirname(config.file), log: (m) => progress.log(`  [${name}] ${m}`) });
-      emulators.push(running);
-      for (const [key, value] of Object.entries(running.env ?? {})) process.env[key] = value;
-      progress.log(`emulator ${name}: ${running.description}`);
-    }
+  await withEmulators(config, progress, signal, async () => {
     for (const target of config.targets) {
       if (signal.aborted) break;
       const result = await runTarget(target, { origin, dir, journal, checkpoint, progress, signal, baseDir: path.dirname(config.file) });
       targets.push(result);
     }
-  } finally {
-    progress.done();
-    await Promise.allSettled(emulators.map((e) => e.stop()));
-    closeKeepAliveAgents();
-  }
+  });
 
   const results: RunResults = {
     schemaVersion: SCHEMA_VERSION,
@@ -108,15 +120,19 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
     thresholds: [],
   };
   attachCostsAndThresholds(results, config);
-  await writeReports(results, dir, config.secrets);
+  await writeReports(results, dir, config.secrets, options.reports === 'results-only' ? ['results.json'] : undefined);
   checkpoint.close();
 
-  let exitCode: number = EXIT.ok;
-  const anySuccess = targets.some((t) => (t.phases.cold?.summary.count ?? 0) + (t.phases.warm?.summary.count ?? 0) > 0);
-  if (signal.aborted) exitCode = EXIT.interrupted;
-  else if (!anySuccess) exitCode = EXIT.runFailed;
-  else if (results.thresholds.some((t) => !t.passed)) exitCode = EXIT.thresholdFailed;
-  return { results, dir, exitCode };
+  return { results, dir, exitCode: exitCodeOf(results, signal.aborted) };
+}
+
+/** The contract's exit code of a finished run: 130 interrupted, 3 nothing measured, 1 a threshold failed. */
+export function exitCodeOf(results: RunResults, interrupted: boolean): number {
+  const anySuccess = results.targets.some((t) => (t.phases.cold?.summary.count ?? 0) + (t.phases.warm?.summary.count ?? 0) > 0);
+  if (interrupted) return EXIT.interrupted;
+  if (!anySuccess) return EXIT.runFailed;
+  if (results.thresholds.some((t) => !t.passed)) return EXIT.thresholdFailed;
+  return EXIT.ok;
 }
 
 interface TargetRunContext {
@@ -257,7 +273,7 @@ export function describeColdPhase(phase: ColdPhaseResult): string {
 }
 
 /** Capacity and cost estimates (per target, with its pricing overrides) and every threshold's verdict. */
-function attachCostsAndThresholds(results: RunResults, config: RunConfig): void {
+export function attachCostsAndThresholds(results: RunResults, config: RunConfig): void {
   const byName = new Map(config.targets.map((t) => [t.name, t]));
   for (const t of results.targets) {
     const capacity = estimateCapacity(t);

@@ -4,3 +4,4 @@ export declare const DIST: string;
 export declare function sourceDigest(): string;
 export declare function buildState(): 'missing' | 'stale' | 'current';
 export declare function build(): { assets: number };
+export declare const LAMBDA_ORIGIN_BUNDLE: string;

@@ -1,7 +1,8 @@
 // The build: compiles bench/ and platforms/ with tsc (TypeScript 7, native) into dist/, copies the
 // files the compiled code reads or spawns at run time (platforms' *.mjs, the HTML report's client
-// script and styles: every non-TypeScript file of those folders) beside it, and records a digest
-// of its inputs in dist/build-info.json so that a stale build is noticed.
+// script and styles: every non-TypeScript file of those folders) beside it, bundles the Lambda
+// origin's handler into dist/origin-lambda/index.mjs, and records a digest of its inputs in
+// dist/build-info.json so that a stale build is noticed.
 //
 //   node scripts/build.mjs              build (npm run build, and `prepare` during npm ci)
 //   node scripts/build.mjs --if-stale   build only when the sources changed since the last build
@@ -11,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -83,8 +84,50 @@ export function build() {
     copyFileSync(path.join(ROOT, file), path.join(DIST, file));
     assets += 1;
   }
+  bundleLambdaOrigin(require);
   writeFileSync(INFO_FILE, `${JSON.stringify({ digest, builtAt: new Date().toISOString() })}\n`);
   return { assets };
+}
+
+/** Where the Lambda origin's handler is bundled (one file, shipped in the package). */
+export const LAMBDA_ORIGIN_BUNDLE = path.join(DIST, 'origin-lambda', 'index.mjs');
+
+/** Packages a Lambda origin never loads (the targets that need them are refused up front:
+ *  Kubernetes, Knative, Cloud Functions): a stub stands in for them. */
+const NOT_IN_LAMBDA = ['@kubernetes/client-node', '@google-cloud/functions', '@google-cloud/run', 'google-auth-library'];
+/** Imports left as they are: the local platforms (loaded only for `emulators:`, which a remote
+ *  origin's file never has). */
+const LEFT_OUT = ['../platforms/registry.js'];
+
+/** The Lambda origin's handler and everything it imports, bundled from the compiled dist/ by
+ *  esbuild (a dev dependency: users get the bundle in the package and need no esbuild). */
+function bundleLambdaOrigin(require) {
+  let esbuild;
+  try {
+    esbuild = require('esbuild');
+  } catch {
+    throw new Error('esbuild (a dev dependency) is not installed: run `npm ci` without --omit=dev');
+  }
+  const { metafile } = esbuild.buildSync({
+    metafile: true,
+    entryPoints: [path.join(DIST, 'bench', 'origins', 'lambda-handler.js')],
+    outfile: LAMBDA_ORIGIN_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    legalComments: 'eof',
+    external: LEFT_OUT,
+    alias: Object.fromEntries(NOT_IN_LAMBDA.map((name) => [name, path.join(ROOT, 'scripts', 'lambda-origin-stub.cjs')])),
+    // CommonJS dependencies call require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __coldbenchRequire } from 'node:module'; const require = __coldbenchRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  // The function has node's built-ins and this one file: any other import would fail there.
+  const output = Object.values(metafile.outputs)[0];
+  const outside = output.imports.filter((i) => i.external && !isBuiltin(i.path) && !i.path.startsWith('node:') && !LEFT_OUT.includes(i.path)).map((i) => i.path);
+  if (outside.length > 0) throw new Error(`the Lambda origin bundle imports ${[...new Set(outside)].join(', ')}, which the function will not have: bundle it or add it to NOT_IN_LAMBDA in scripts/build.mjs`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -2,9 +2,11 @@
 // Editors use it (via `$schema` / yaml-language-server) to complete and check target files.
 import { z } from 'zod';
 import { publishedSchema } from './schema.js';
+import { originSchema } from './origins.js';
 
 export function targetFileJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(publishedSchema, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
+  const published = publishedSchema.extend({ origins: z.array(originSchema).min(1).optional().describe('Where the targets are measured from: `coldbench run --origins all`') });
+  const schema = z.toJSONSchema(published, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
   return {
     ...schema,
     title: 'coldbench target file',

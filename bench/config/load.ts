@@ -12,6 +12,7 @@ import { CREDENTIAL_URL_FIELDS } from './url-fields.js';
 import { ConfigError, describeInput, expandUnions, problemOf, sortProblems, type ConfigProblem, type FieldPath } from './problems.js';
 import { findLine, firstAliasLine } from './positions.js';
 import { checkTarget, deepMerge, defaultsFor, normalizeTarget } from './normalize.js';
+import { parseOrigins } from './origins.js';
 
 /** Read, parse, interpolate and validate a target file. Throws ConfigError (exit 2) on any problem. */
 export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.env): RunConfig {
@@ -122,12 +123,16 @@ export function parseTargetFile(text: string, display: string, absolute: string,
     if (semantic.length === 0) targets.push(normalizeTarget(parsed.data, lineOf(base), file.timeout));
   });
 
+  // Origins are checked against valid targets only (what an engine can measure, how long they take).
+  const origins = problems.length === 0 && file.origins ? parseOrigins(file.origins, targets, lineOf, problems) : [];
   if (problems.length > 0) throw new ConfigError(display, sortProblems(problems));
   // Credentials written literally (Authorization: Bearer abc, https://u:p@host/?token=...) are
   // secrets as much as ${VAR} values are.
   for (const target of targets) for (const credential of literalCredentials(target, CREDENTIAL_URL_FIELDS)) secrets.add(credential);
   return {
     file: absolute,
+    text,
+    origins,
     origin: file.origin,
     thresholds: file.thresholds ?? [],
     pricing: file.pricing ?? {},

@@ -2,14 +2,18 @@
 // mutation (write-ahead, so `coldbench restore` can undo a killed run), marked done after a
 // successful restore. restore() is idempotent and safe to call concurrently: a second caller (a
 // second Ctrl-C while the runner is already restoring) awaits the first instead of restoring twice.
+import type { OriginEngine } from '../config/origin-types.js';
 import type { TargetKind } from '../config/schema.js';
 import type { Journal } from '../journal.js';
+
+/** Who made a change: a target kind's adapter, or an origin engine (what it created to run an origin). */
+export type JournalKind = TargetKind | `origin-${OriginEngine}`;
 
 /** What the journal holds for one change; `undo` and `location` are typed by each adapter. */
 export interface ChangeRecord<U extends Record<string, unknown>, L extends Record<string, unknown>> {
   /** Unique id of the change: kind:target:what. */
   id: string;
-  kind: TargetKind;
+  kind: JournalKind;
   target: string;
   /** Everything needed to undo the change (never a secret: the journal is an output). */
   undo: U;

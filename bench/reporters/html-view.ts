@@ -124,6 +124,7 @@ function meta(model: ReportModel): HtmlView['meta'] {
   ];
   if (run.mergedFrom && run.mergedFrom.length > 1) items.push(['merged from', run.mergedFrom.join(', ')]);
   if (run.partial) items.push(['partial', 'yes: the run was interrupted; everything measured until then is shown']);
+  if (run.parallelOrigins) items.push(['origins in parallel', 'yes: the origins measured at the same time and may have served each other warm instances, so cold starts can be undercounted']);
   return items;
 }
 
@@ -136,6 +137,7 @@ function verdict(model: ReportModel): HtmlView['verdict'] {
   if (model.results.run.partial) parts.push('partial run');
   const hidden = model.glance.hiddenColdStarts.length;
   if (hidden) parts.push(`cold starts inside ${hidden} warm phase${hidden > 1 ? 's' : ''}`);
+  if (model.results.run.parallelOrigins) parts.push('origins ran in parallel');
   // A hidden cold start fails nothing, but the warm numbers are not what they seem: a warning.
   return { text: parts.length ? parts.join(' · ') : 'no thresholds set', bad: failed > 0 || failedTargets > 0, warn: hidden > 0 };
 }

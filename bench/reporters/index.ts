@@ -23,11 +23,12 @@ export const REPORTERS: Record<string, Renderer> = {
   'report.html': async (model) => (await import('./html.js')).htmlReport(model),
 };
 
-/** Write every report into `dir`. Returns the paths written. */
-export async function writeReports(results: RunResults, dir: string, secrets: Iterable<string> = []): Promise<string[]> {
+/** Write every report (or only those named) into `dir`. Returns the paths written. */
+export async function writeReports(results: RunResults, dir: string, secrets: Iterable<string> = [], only?: readonly string[]): Promise<string[]> {
   const model = buildReportModel(withDerivedNumbers(redactDeep(results, secrets)));
   const written: string[] = [];
   for (const [name, render] of Object.entries(REPORTERS)) {
+    if (only && !only.includes(name)) continue;
     const file = path.join(dir, name);
     writeFileAtomic(file, await render(model));
     written.push(file);

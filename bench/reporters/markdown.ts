@@ -12,12 +12,16 @@ function cell(value: unknown): string {
   return value === null || value === undefined || value === '' ? '–' : markdownCell(value);
 }
 
+/** Said wherever a run's origins measured at the same time. */
+export const PARALLEL_ORIGINS_NOTE = '**Origins ran in parallel** (`--parallel-origins`): they may have served each other warm instances, so cold starts can be undercounted.';
+
 export function summaryMarkdown(model: ReportModel): string {
   const { run } = model.results;
   const lines: string[] = [];
   lines.push(`# coldbench results`);
   lines.push('');
   lines.push(`Run \`${cell(run.id)}\` from ${model.runOrigins.map(cell).join(', ')}, ${run.startedAt} to ${run.endedAt}${run.partial ? ' (**partial**: interrupted)' : ''}. Times in milliseconds.`);
+  if (run.parallelOrigins) lines.push('', PARALLEL_ORIGINS_NOTE);
   lines.push('');
   lines.push('| origin | target | kind | phase | n | errors | p50 | p90 | p95 | p99 | max | mean | verified cold | req/s | rtt | cold penalty | cold in warm |');
   lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|');

@@ -236,6 +236,7 @@ export const runResultsSchema = z.looseObject({
     host: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     mergedFrom: z.array(z.string()).optional(),
     cost: z.looseObject({ traffic: nullableNum, freeTier: z.boolean() }).optional(),
+    parallelOrigins: z.boolean().optional(),
   }),
   targets: z.array(targetResultSchema),
   thresholds: z.array(thresholdResult).default([]),

@@ -178,6 +178,9 @@ export interface RunResults {
     mergedFrom?: string[];
     /** The monthly cost curves' options (`--traffic`, `--free-tier`), so `report` draws the same. */
     cost?: CostOptions;
+    /** `run --origins --parallel-origins`: the origins measured at the same time (they may have
+     *  shared warm instances, so cold starts may be undercounted). */
+    parallelOrigins?: boolean;
   };
   targets: TargetResult[];
   thresholds: ThresholdResult[];

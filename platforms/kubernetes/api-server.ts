@@ -9,6 +9,7 @@
 //   GET    /apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers[/{name}]
 //   GET    /apis/keda.sh/v1alpha1/namespaces/{ns}/scaledobjects[/{name}]   (404 unless KEDA is installed)
 //   GET    /apis/serving.knative.dev/v1/namespaces/{ns}/services[/{name}]
+// Jobs, ConfigMaps, Secrets, ServiceAccounts, RBAC and pod logs come from an extension (api-batch.ts).
 // With the `throttle` option every Nth request is refused with 429 TooManyRequests and a
 // Retry-After header, as API Priority and Fairness refuses requests under load (docs/platforms.md).
 import http from 'node:http';
@@ -17,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { withApiKeepAlive } from '../keep-alive.js';
 import type { Cluster, DeploymentRecord } from './cluster.js';
 import type { ScalerOptions, ThrottleOptions } from './options.js';
+import type { ApiExtension } from './api-batch.js';
 import { HttpProblem, REASON_BY_CODE, matchesSelector } from './api-problem.js';
 import { applyPatch, parseJson, readBody, replicasOf } from './api-patch.js';
 import { proxyToService } from './api-proxy.js';
@@ -70,6 +72,8 @@ export interface ApiServerOptions {
   watchTimeoutMs?: number;
   /** PEM certificate and key: serve https. */
   tls?: { cert: Buffer; key: Buffer };
+  /** More API groups (batch Jobs, ConfigMaps, Secrets, RBAC: api-batch.ts) and their identities. */
+  extension?: ApiExtension;
 }
 
 export function startApiServer(cluster: Cluster, options: ApiServerOptions): Promise<ApiServer> {
@@ -205,9 +209,18 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions): Pro
       log(status);
     };
     try {
-      if (req.headers.authorization !== `Bearer ${options.token}`) {
+      // The kubeconfig's token is the cluster admin; an extension may know other tokens (a pod's
+      // service account), whose requests RBAC decides.
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const serviceAccount = bearer !== undefined && bearer !== options.token ? options.extension?.identify(bearer) : undefined;
+      if (bearer !== options.token && !serviceAccount) {
         req.resume();
         throw new HttpProblem(401, 'Unauthorized', 'Unauthorized');
+      }
+      const forbidden = serviceAccount ? options.extension?.forbidden(serviceAccount, req.method ?? 'GET', url) : null;
+      if (forbidden) {
+        req.resume();
+        throw new HttpProblem(403, 'Forbidden', forbidden);
       }
       const throttle = options.throttle;
       if (throttle && (!throttle.pathIncludes || url.pathname.includes(throttle.pathIncludes)) && ++throttleCount % throttle.every === 0) {
@@ -224,6 +237,11 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions): Pro
         fault.times -= 1;
         req.resume();
         throw new HttpProblem(fault.status, REASON_BY_CODE[fault.status] ?? 'InternalError', `injected failure (HTTP ${fault.status}) for ${req.method} ${url.pathname}`);
+      }
+      const served = await options.extension?.serve(req, res, url);
+      if (served !== undefined && served !== null) {
+        log(served);
+        return;
       }
       const proxy = PROXY_PATH.exec(url.pathname);
       if (proxy) {

@@ -2,9 +2,12 @@
 // auth, generated kubeconfig, watches, the service proxy), Deployments and Knative Services whose
 // pods are real child processes, a 503-while-starting front per Deployment, an activator per
 // Knative Service and, optionally, one ingress that routes to them by Host.
+// Jobs (batch.ts): their pods run the checked-out harness as real processes, with ConfigMaps,
+// Secrets, ServiceAccounts and RBAC for them.
 // Options (validated in options.ts): port, token, deployments, knativeServices, services, hpas,
-// scaledObjects, knativeAutoscaler, ingress { port, domain }, contextNamespace, watchHistory, and
-// throttle { every, retryAfter, pathIncludes }: every Nth API request answered 429 with Retry-After.
+// scaledObjects, knativeAutoscaler, ingress { port, domain }, contextNamespace, watchHistory,
+// namespaces, jobImages, and throttle { every, retryAfter, pathIncludes }: every Nth API request
+// answered 429 with Retry-After.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
@@ -13,6 +16,9 @@ import { Cluster } from './cluster.js';
 import { startActivator, startDeploymentFront, startIngress, type Front } from './fronts.js';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.js';
 import { parseKubeEmulatorOptions, type KubeEmulatorInput } from './options.js';
+import { startBatch } from './batch.js';
+import type { JobController } from './job-controller.js';
+import type { ObjectStore } from './api-objects.js';
 
 export { parseKubeEmulatorOptions, type KubeEmulatorInput } from './options.js';
 export { EMULATOR_CONTEXT } from './kubeconfig.js';
@@ -29,6 +35,10 @@ export interface KubeEmulator {
   ingressUrl?: string;
   cluster: Cluster;
   api: ApiServer;
+  /** Jobs and their pods (with the logs of finished pods in `jobs.history`). */
+  jobs: JobController;
+  /** ConfigMaps, Secrets, ServiceAccounts, Roles, RoleBindings and namespaces. */
+  objects: ObjectStore;
   /** Stop fronts, API server and every pod process; idempotent. */
   stop(): Promise<void>;
 }
@@ -45,6 +55,7 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
     // KEDA drives a Deployment through an HPA of its own, named keda-hpa-<ScaledObject>.
     cluster.scalers.push(k, { ...k, kind: 'HorizontalPodAutoscaler', name: `keda-hpa-${k.name}`, minReplicas: Math.max(1, k.minReplicas), ownerScaledObject: k.name, paused: false });
   }
+  const batch = startBatch(options, () => api?.url ?? '');
   const fronts: Front[] = [];
   let api: ApiServer | undefined;
   let kubeconfig: ReturnType<typeof writeKubeconfig> | undefined;
@@ -54,13 +65,13 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
     (stopped ??= (async () => {
       await Promise.all(fronts.map((f) => f.close()));
       await api?.close();
-      await cluster.stop();
+      await Promise.all([cluster.stop(), batch.jobs.stop()]);
       kubeconfig?.remove();
     })());
 
   try {
     const tls = options.tls ? { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) } : undefined;
-    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle, watchTimeoutMs: options.watchTimeoutMs, tls });
+    api = await startApiServer(cluster, { port: options.port, token, throttle: options.throttle, watchTimeoutMs: options.watchTimeoutMs, tls, extension: batch.api });
     kubeconfig = writeKubeconfig(api.url, token, options.contextNamespace, tls?.cert);
     for (const s of options.services) cluster.addService(s);
     const deploymentUrls: Record<string, string> = {};
@@ -93,7 +104,7 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
       ingressUrl = ingress.url;
       log(`ingress ${ingress.url}: ${[...ingressRoutes.keys()].join(', ') || 'no routes'}`);
     }
-    return { apiUrl: api.url, kubeconfigPath: kubeconfig.path, context: EMULATOR_CONTEXT, deploymentUrls, knativeUrls, ingressUrl, cluster, api, stop };
+    return { apiUrl: api.url, kubeconfigPath: kubeconfig.path, context: EMULATOR_CONTEXT, deploymentUrls, knativeUrls, ingressUrl, cluster, api, jobs: batch.jobs, objects: batch.objects, stop };
   } catch (err) {
     await stop();
     throw err;

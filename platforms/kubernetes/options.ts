@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { durationToMs } from '../duration.js';
 import { durationInput, portOption } from '../options.js';
+import { HARNESS_IMAGE } from './container-runtime.js';
 
 const duration = durationInput;
 const port = portOption;
@@ -131,6 +132,10 @@ const optionsSchema = z.strictObject({
   /** Serve the API over https with this certificate (PEM files); the kubeconfig then carries it as
    *  the cluster's certificate-authority-data, as a real cluster's does. */
   tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+  /** Namespaces that exist besides default, kube-system, kube-public and those of the workloads. */
+  namespaces: z.array(dnsName).optional(),
+  /** Images Job pods can run: each is the checked-out harness (default: coldbench/coldbench:local). */
+  jobImages: z.array(z.string().min(1)).optional(),
 });
 
 export type KubeEmulatorInput = z.input<typeof optionsSchema>;
@@ -213,6 +218,8 @@ export interface KubeEmulatorOptions {
   watchHistory: number;
   watchTimeoutMs?: number;
   tls?: { certFile: string; keyFile: string };
+  namespaces: string[];
+  jobImages: string[];
 }
 
 const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : durationToMs(value));
@@ -248,6 +255,8 @@ export function parseKubeEmulatorOptions(input: unknown, label = 'emulators.kube
       replicas: d.replicas ?? 1,
       template: templateOf(d),
     })),
+    namespaces: o.namespaces ?? [],
+    jobImages: o.jobImages ?? [HARNESS_IMAGE],
     knativeServices: (o.knativeServices ?? []).map((s) => ({
       name: s.name,
       namespace: s.namespace ?? 'default',

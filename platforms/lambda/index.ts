@@ -18,6 +18,9 @@
 //                          the Function URL front accepts (default: coldbench-local / coldbench-local,
 //                          the placeholder identity the harness signs with against a local endpoint)
 //   signatureWindow: 5m    how far a signature's X-Amz-Date may be from now (AWS: five minutes)
+//   createDelay: 1s        how long a function made by CreateFunction stays Pending (default 1s)
+//   roleVisibilityDelay: 1s  how long a role made through IAM (POST / on the same port) is not yet
+//                          assumable by Lambda (default 1s; IAM is eventually consistent)
 //   functions:             one entry per function:
 //     - name: hello                  function name (required)
 //       handler: hello.handler       <module file without extension>.<export> (required; .mjs or .js)
@@ -50,6 +53,8 @@ import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from './logs.js';
 import type { EmulatorSettings, FunctionSpec } from './model.js';
 import { createLambdaApiServer, MUTATING_OPERATIONS, type EmulatorStats, type RequestRecord } from './server.js';
 import type { SigningCredential } from './sigv4.js';
+import { createFunctionsExtension, type FunctionsExtension } from './create-function.js';
+import { IamStore } from '../iam/store.js';
 
 export const DEMO_FUNCTIONS_DIR = fileURLToPath(new URL('./functions/', import.meta.url));
 
@@ -87,6 +92,10 @@ const optionsSchema = z.strictObject({
   snapStartDelay: duration.optional(),
   credentials: z.array(credentialSchema).min(1).optional(),
   signatureWindow: duration.optional(),
+  /** How long a function made by CreateFunction stays Pending (default 1s). */
+  createDelay: duration.optional(),
+  /** How long a role made through the IAM API stays invisible to Lambda (default 1s). */
+  roleVisibilityDelay: duration.optional(),
   functions: z.array(functionSchema).min(1, { error: 'expected at least one function' }),
 });
 
@@ -103,12 +112,19 @@ export interface LocalLambda {
   stats: EmulatorStats;
   /** UpdateFunctionConfiguration / PublishVersion / DeleteFunction calls (of one function), oldest first. */
   mutatingCalls(functionName?: string): RequestRecord[];
+  /** Roles made through the IAM API (served on the same endpoint). */
+  iam: IamStore;
+  /** Functions made by CreateFunction, those deleted, and their invocations. */
+  extension: FunctionsExtension;
   /** Stop the server and every execution environment; idempotent. */
   stop(): Promise<void>;
 }
 
 /** Validate options; throws an Error naming the offending option. */
-export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): { settings: Omit<EmulatorSettings, 'snapshotsDir'>; port: number; idleTimeoutMs: number; specs: FunctionSpec[] } {
+export function parseLambdaEmulatorOptions(
+  options: unknown,
+  baseDir: string,
+): { settings: Omit<EmulatorSettings, 'snapshotsDir'>; port: number; idleTimeoutMs: number; createDelayMs: number; roleVisibilityDelayMs: number; specs: FunctionSpec[] } {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -160,6 +176,8 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
     },
     port: o.port ?? 0,
     idleTimeoutMs: o.idleTimeout !== undefined ? durationToMs(o.idleTimeout) : 60_000,
+    createDelayMs: o.createDelay !== undefined ? durationToMs(o.createDelay) : 1_000,
+    roleVisibilityDelayMs: o.roleVisibilityDelay !== undefined ? durationToMs(o.roleVisibilityDelay) : 1_000,
     specs,
   };
 }
@@ -167,11 +185,13 @@ export function parseLambdaEmulatorOptions(options: unknown, baseDir: string): {
 /** Start the emulator on 127.0.0.1 (tests call this directly). */
 export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir = process.cwd()): Promise<LocalLambda> {
   const parsed = parseLambdaEmulatorOptions(options, baseDir);
-  const { port, idleTimeoutMs, specs } = parsed;
+  const { port, idleTimeoutMs, createDelayMs, roleVisibilityDelayMs, specs } = parsed;
   const settings: EmulatorSettings = { ...parsed.settings, snapshotsDir: mkdtempSync(path.join(os.tmpdir(), 'coldbench-lambda-snapshots-')) };
   const functions = new Map(specs.map((spec) => [spec.name, new EmulatedFunction(spec, settings)]));
   const stats: EmulatorStats = { connectionsAccepted: 0, requests: [], urlSignatures: { accepted: 0, refused: 0 } };
-  const server = withApiKeepAlive(createLambdaApiServer(functions, settings, stats));
+  const iam = new IamStore(settings.accountId, roleVisibilityDelayMs);
+  const extension = createFunctionsExtension(functions, settings, iam, createDelayMs);
+  const server = withApiKeepAlive(createLambdaApiServer(functions, settings, stats, extension.route));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       rmSync(settings.snapshotsDir, { recursive: true, force: true });
@@ -193,12 +213,15 @@ export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir =
     functions,
     stats,
     mutatingCalls: (name) => stats.requests.filter((r) => MUTATING_OPERATIONS.has(r.operation) && (name === undefined || r.function === name)),
+    iam,
+    extension,
     stop() {
       stopping ??= (async () => {
         clearInterval(reaper);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await Promise.all([...functions.values()].map((fn) => fn.stop()));
+        await extension.stop();
         await closed;
         rmSync(settings.snapshotsDir, { recursive: true, force: true });
       })();

@@ -14,6 +14,8 @@
 // SigV4 signatures of API calls are not checked (the SDK computes them client-side); the Function
 // URL front checks them. Every accepted TCP connection and every request is counted, with the
 // connection it came on (test hooks: "each cold sample opened a new connection", "no update made").
+// CreateFunction, DeleteFunction (of a whole function), tags and IAM come from an extension
+// (create-function.ts).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
@@ -49,7 +51,10 @@ export interface EmulatorStats {
 
 export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set(['UpdateFunctionConfiguration', 'PublishVersion', 'DeleteFunction']);
 
-export function createLambdaApiServer(functions: Map<string, EmulatedFunction>, settings: EmulatorSettings, stats: EmulatorStats): http.Server {
+/** Routes served before these (create-function.ts): the handler of a request it takes, or null. */
+export type ApiExtensionRoute = (req: http.IncomingMessage, url: URL) => (() => Promise<Reply>) | null;
+
+export function createLambdaApiServer(functions: Map<string, EmulatedFunction>, settings: EmulatorSettings, stats: EmulatorStats, extension?: ApiExtensionRoute): http.Server {
   const connections = new WeakMap<Socket, { id: number; requests: number }>();
   const server = http.createServer((req, res) => {
     const conn = connections.get(req.socket) ?? { id: 0, requests: 0 };
@@ -57,7 +62,8 @@ export function createLambdaApiServer(functions: Map<string, EmulatedFunction>, 
       stats.requests.push({ operation, function: fn, qualifier, logType, connection: conn.id, requestOnConnection: conn.requests });
       if (stats.requests.length > MAX_RECORDS) stats.requests.splice(0, stats.requests.length - MAX_RECORDS);
     };
-    handle(req, functions, settings, stats, record)
+    const taken = extension?.(req, new URL(req.url ?? '/', 'http://emulator'));
+    (taken ? taken() : handle(req, functions, settings, stats, record))
       .then((reply) => send(res, reply.status, reply.headers, reply.body))
       .catch((err: unknown) => {
         const apiError = err instanceof LambdaApiError ? err : new LambdaApiError(500, 'ServiceException', `Internal error: ${(err as Error)?.message ?? String(err)}`);
