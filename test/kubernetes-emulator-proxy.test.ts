@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { startTestKube, type TestKube } from './helpers/kubernetes.js';
-import { until } from './helpers/kube-wait.js';
+import { until } from './helpers/wait.js';
 
 let kube: TestKube;
 let token: string;

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { startTestKube, type TestKube } from './helpers/kubernetes.js';
-import { until } from './helpers/kube-wait.js';
+import { until } from './helpers/wait.js';
 
 let kube: TestKube;
 let token: string;

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestKube, kubeAdapterContext, kubernetesTarget, type TestKube } from './helpers/kubernetes.js';
-import { until } from './helpers/kube-wait.js';
+import { until } from './helpers/wait.js';
 import { KubernetesAdapter } from '../bench/adapters/kubernetes.js';
 
 let kube: TestKube;

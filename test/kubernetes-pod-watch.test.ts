@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestKube, kubeAdapterContext, kubernetesTarget, type TestKube } from './helpers/kubernetes.js';
-import { until } from './helpers/kube-wait.js';
+import { until } from './helpers/wait.js';
 import { KubernetesAdapter } from '../bench/adapters/kubernetes.js';
 import { connectKube } from '../bench/adapters/kube-client.js';
 import { PodWatch, waitForPods } from '../bench/adapters/kube-watch.js';
