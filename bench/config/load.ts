@@ -2,7 +2,6 @@
 // reported at once as one ConfigError; nothing here touches a target.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { interpolate, type InterpolationProblem } from './interpolate.js';
 import { literalCredentials } from '../redact.js';
 import { thresholdProblems } from '../thresholds.js';
@@ -10,7 +9,9 @@ import { pricingProblems } from '../pricing.js';
 import { TARGET_KINDS, targetFileSchema, targetSchema, type RunConfig, type TargetConfig, type TargetKind } from './schema.js';
 import { CREDENTIAL_URL_FIELDS } from './url-fields.js';
 import { ConfigError, describeInput, expandUnions, problemOf, sortProblems, type ConfigProblem, type FieldPath } from './problems.js';
-import { findLine, firstAliasLine } from './positions.js';
+import { findLine } from './positions.js';
+import { quickLine, quickParse } from './yaml-quick.js';
+import { fullData, parseFull, type FullDocument } from './yaml-full.js';
 import { checkTarget, deepMerge, defaultsFor, normalizeTarget } from './normalize.js';
 import { parseOrigins } from './origins.js';
 
@@ -35,27 +36,16 @@ export function parseTargetFile(text: string, display: string, absolute: string,
   if (text.includes('\u0000')) throw new ConfigError(display, [{ path: [], message: 'is a binary file, not YAML or JSON' }]);
   if (text.trim() === '') throw new ConfigError(display, [{ path: [], message: 'is empty; expected a target file with a `targets:` list' }]);
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntaxError = doc.errors[0];
-  if (syntaxError) {
-    // Only the first: after a syntax error the parser's further errors are mostly its echoes.
-    throw new ConfigError(display, [
-      {
-        path: [],
-        line: syntaxError.linePos?.[0]?.line ?? lineCounter.linePos(syntaxError.pos[0]).line,
-        message: `invalid YAML: ${syntaxError.message.split('\n')[0]}`,
-      },
-    ]);
-  }
-  const lineOf = (fieldPath: FieldPath): number | undefined => findLine(doc, lineCounter, fieldPath);
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    // Aliases are resolved only here: an unknown anchor or an alias bomb throws a plain Error.
-    throw new ConfigError(display, [{ path: [], line: firstAliasLine(doc, lineCounter), message: `invalid YAML: ${err instanceof Error ? err.message : String(err)}` }]);
-  }
+  // The quick parser reads almost every file; the full one (with positions) only when it must.
+  const quick = quickParse(text);
+  let full: FullDocument | undefined;
+  const fullDocument = (): FullDocument => (full ??= parseFull(text, display));
+  const raw = quick ? quick.data : fullData(fullDocument(), display);
+  const fullLine = (fieldPath: FieldPath, exactOnly = false): number | undefined => {
+    const { doc, lineCounter } = fullDocument();
+    return findLine(doc, lineCounter, fieldPath, exactOnly);
+  };
+  const lineOf = (fieldPath: FieldPath): number | undefined => quickLine(quick, fieldPath) ?? fullLine(fieldPath);
   if (raw === null || raw === undefined) {
     throw new ConfigError(display, [{ path: [], message: 'is empty (only comments); expected a target file with a `targets:` list' }]);
   }
@@ -90,7 +80,7 @@ export function parseTargetFile(text: string, display: string, absolute: string,
     const merged = deepMerge(defaultsFor(defaults, rawTarget as Record<string, unknown>), rawTarget as Record<string, unknown>);
     // Where a merged field came from defaults, point at the defaults line.
     const lineInTarget = (rel: FieldPath): number | undefined =>
-      findLine(doc, lineCounter, [...base, ...rel], true) ?? findLine(doc, lineCounter, ['defaults', ...rel], true) ?? lineOf([...base, ...rel]);
+      fullLine([...base, ...rel], true) ?? fullLine(['defaults', ...rel], true) ?? lineOf([...base, ...rel]);
     const kind = merged.kind;
     if (typeof kind !== 'string' || !(TARGET_KINDS as readonly string[]).includes(kind)) {
       problems.push({

@@ -1,10 +1,12 @@
 // Where a field of a target file is: the line of a YAML node, found by its field path, so that
 // every problem can name its line.
-import { isMap, isScalar, isSeq, visit, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 import type { FieldPath } from './problems.js';
 
 /** Line of the first alias (`*name`) in the document. */
 export function firstAliasLine(doc: Document, counter: LineCounter): number | undefined {
+  const { visit } = yamlLibrary();
   let line: number | undefined;
   visit(doc, {
     Alias(_key, node) {
@@ -17,6 +19,7 @@ export function firstAliasLine(doc: Document, counter: LineCounter): number | un
 
 /** Line of the node at `fieldPath`, or of its nearest existing ancestor (unless exactOnly). */
 export function findLine(doc: Document, counter: LineCounter, fieldPath: FieldPath, exactOnly = false): number | undefined {
+  const { isMap, isScalar, isSeq } = yamlLibrary();
   let node: Node | null | undefined = doc.contents as Node | null;
   let lastLine: number | undefined = node?.range ? counter.linePos(node.range[0]).line : undefined;
   for (const part of fieldPath) {
