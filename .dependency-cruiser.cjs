@@ -20,6 +20,13 @@ module.exports = {
       to: { couldNotResolve: true },
     },
     {
+      name: 'zod-through-bench-zod',
+      comment: 'The product takes zod from bench/zod.ts, which sets it up for a short-lived CLI (jitless).',
+      severity: 'error',
+      from: { path: '^bench/', pathNot: '^bench/zod\\.ts$' },
+      to: { path: '(^|/)node_modules/zod/' },
+    },
+    {
       name: 'reporters-see-results-only',
       comment: 'Reporters present results.json; they import no adapter and no phase.',
       severity: 'error',

@@ -4,7 +4,7 @@
 // Each adapter types its own undo record and checks it again when `coldbench restore` reads it.
 import { appendFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from './zod.js';
 
 const journalEntrySchema = z.looseObject({
   /** Unique id of this change (kind:target:what). */

@@ -1,6 +1,6 @@
 // zod issues as coldbench words them: one line per issue, `path: expected X, got Y`, the path in
 // the notation of the target-file errors (targets[0].phases.cold.summary.p50Us).
-import type { z } from 'zod';
+import type { z } from './zod.js';
 
 /** `targets[0].phases.cold.summary.p50Us: expected a number, got "fast"`, one line per issue (at most 10). */
 export function describeIssues(error: z.ZodError): string[] {

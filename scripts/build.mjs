@@ -15,12 +15,13 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vendorZod } from './vendor-zod.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist');
 const SOURCE_DIRS = ['bench', 'platforms'];
 /** Files besides the sources whose change changes the build. */
-const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs'];
+export const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'scripts/vendor-zod.mjs'];
 const INFO_FILE = path.join(DIST, 'build-info.json');
 
 /** Every file under `dir`, as paths relative to ROOT with forward slashes, sorted. */
@@ -86,7 +87,7 @@ export function build() {
   }
   const esbuild = loadEsbuild(require);
   bundleLambdaOrigin(esbuild);
-  vendorZod(esbuild);
+  vendorZod(esbuild, DIST, SOURCE_DIRS);
   writeFileSync(INFO_FILE, `${JSON.stringify({ digest, builtAt: new Date().toISOString() })}\n`);
   return { assets };
 }
@@ -101,8 +102,7 @@ const NOT_IN_LAMBDA = ['@kubernetes/client-node', '@google-cloud/functions', '@g
  *  origin's file never has). */
 const LEFT_OUT = ['../platforms/registry.js'];
 
-/** The Lambda origin's handler and everything it imports, bundled from the compiled dist/ by
- *  esbuild (a dev dependency: users get the bundle in the package and need no esbuild). */
+/** esbuild, a dev dependency: users get its bundles in the package and need no esbuild. */
 function loadEsbuild(require) {
   try {
     return require('esbuild');
@@ -111,6 +111,7 @@ function loadEsbuild(require) {
   }
 }
 
+/** The Lambda origin's handler and everything it imports, bundled from the compiled dist/. */
 function bundleLambdaOrigin(esbuild) {
   const { metafile } = esbuild.buildSync({
     metafile: true,
@@ -132,34 +133,6 @@ function bundleLambdaOrigin(esbuild) {
   const output = Object.values(metafile.outputs)[0];
   const outside = output.imports.filter((i) => i.external && !isBuiltin(i.path) && !i.path.startsWith('node:') && !LEFT_OUT.includes(i.path)).map((i) => i.path);
   if (outside.length > 0) throw new Error(`the Lambda origin bundle imports ${[...new Set(outside)].join(', ')}, which the function will not have: bundle it or add it to NOT_IN_LAMBDA in scripts/build.mjs`);
-}
-
-/** zod, bundled into one file that the compiled code imports instead of the package. */
-export const ZOD_VENDOR_FILE = path.join(DIST, 'vendor', 'zod.js');
-
-/** zod is some 230 small modules: resolving and compiling them one by one is a third of a
- *  `coldbench validate` on Node 20 (which has no compile cache). One bundled file loads in half
- *  the time. Every `from 'zod'` in dist/ is pointed at it, so a process holds one zod, not two. */
-function vendorZod(esbuild) {
-  esbuild.buildSync({
-    stdin: { contents: "export * from 'zod';", resolveDir: ROOT, sourcefile: 'zod-vendor.js' },
-    outfile: ZOD_VENDOR_FILE,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    legalComments: 'eof',
-    logLevel: 'error',
-  });
-  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []));
-  for (const file of SOURCE_DIRS.flatMap((d) => (existsSync(path.join(DIST, d)) ? walk(path.join(DIST, d)) : []))) {
-    const code = readFileSync(file, 'utf8');
-    if (!/ from ['"]zod['"]/.test(code)) continue;
-    let relative = path.relative(path.dirname(file), ZOD_VENDOR_FILE).split(path.sep).join('/');
-    if (!relative.startsWith('.')) relative = `./${relative}`;
-    writeFileSync(file, code.replace(/ from ['"]zod['"]/g, ` from '${relative}'`));
-  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

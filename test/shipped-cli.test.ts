@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, ROOT } from '../scripts/build.mjs';
+import { CONFIG_FILES, DIST, ROOT } from '../scripts/build.mjs';
 import { ensureBuilt, runColdbench, type CliRun } from './helpers/cli.js';
 
 const PROBE = fileURLToPath(new URL('./helpers/module-probe.mjs', import.meta.url));
@@ -119,7 +119,7 @@ test('a stale build is noticed (a changed source), a missing one too; the bin th
   ensureBuilt();
   // A copy of the package with its build: same files, so the same digest.
   const copy = path.join(dir, 'package');
-  for (const rel of ['bench', 'platforms', 'bin', 'dist', 'targets', 'scripts/build.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
+  for (const rel of ['bench', 'platforms', 'bin', 'dist', 'targets', 'package.json', ...CONFIG_FILES]) {
     cpSync(path.join(ROOT, rel), path.join(copy, rel), { recursive: true });
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');

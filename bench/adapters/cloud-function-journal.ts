@@ -5,7 +5,7 @@
 //   revisions through the Cloud Run API (undone the same way: an update that builds).
 // Neither keeps a value (they may be secrets): our key, its original value, and a digest.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { DEFAULT_WAIT_TIMEOUT_MS } from '../control/defaults.js';
 import { journalUndo } from '../control/journal-undo.js';
 import { TargetFailure } from '../errors.js';

@@ -6,7 +6,7 @@
 // included (Cloud Run then routes to that revision again), and checks the template is exactly the
 // original. The journal keeps no template (it may hold secrets in variables): our annotation, the
 // original revision name and a digest of the original template.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
 import type { JournaledChange } from '../control/journaled-change.js';
 import { TargetFailure } from '../errors.js';

@@ -1,6 +1,6 @@
 // The journal record of scale-from-zero (the original replica count and where the Deployment is,
 // never a credential) and its undo after a killed run.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { journalUndo } from '../control/journal-undo.js';
 import { apiErrorReason, connectKube } from './kube-client.js';
 import { patchReplicas } from './kubernetes-scale.js';

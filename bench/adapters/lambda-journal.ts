@@ -5,7 +5,7 @@
 //     by deleting every version with that marker (found by listing, so a version whose publishing
 //     answer was lost is deleted too).
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { API_CALL_TIMEOUT_MS, LAMBDA_RESTORE_POLL_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
 import { journalUndo } from '../control/journal-undo.js';
 import { TargetFailure } from '../errors.js';

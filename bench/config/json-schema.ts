@@ -1,6 +1,6 @@
 // The target file's JSON Schema, generated from the zod schema so the two never disagree.
 // Editors use it (via `$schema` / yaml-language-server) to complete and check target files.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { publishedSchema } from './schema.js';
 import { originSchema } from './origins.js';
 

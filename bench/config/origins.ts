@@ -3,7 +3,7 @@
 // (`lambda:`). Validated here with the file's own line and field-path problems; the checks that
 // span origins and targets (what an engine can measure, Lambda's 900 s limit) are here too, so
 // `coldbench validate` reports them before anything is created.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { predictRunMs } from '../origins/predict.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { expandUnions, problemOf, type ConfigProblem, type FieldPath } from './problems.js';

@@ -1,6 +1,6 @@
 // Problem wording for target files: one line per problem, "file:line: field.path: message", in
 // target-file words rather than zod's ("expected a mapping", not "expected record").
-import type { z } from 'zod';
+import type { z } from '../zod.js';
 import { InputError } from '../errors.js';
 
 export type FieldPath = (string | number)[];

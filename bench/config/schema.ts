@@ -1,7 +1,7 @@
 // The target file's shape: a union of target kinds keyed by `kind`, every object strict.
 // The zod schema validates the *input* shape (durations as strings) and is exported as JSON Schema
 // for editors; normalize.ts then turns the validated input into TargetConfig (durations in ms).
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { DURATION_PATTERN } from './duration.js';
 import { STRATEGIES_BY_KIND, type ByKind, type ColdStrategy, type TargetKind } from './kinds.js';
 

@@ -1,7 +1,7 @@
 // The target fields that hold URLs, found by walking the target schemas: redaction scrubs the
 // credentials in each (user:password@, token query parameters), so a new endpoint field cannot be
 // forgotten by a hand-written list.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { httpUrl, targetSchemas } from './schema.js';
 
 /** Fields built from `httpUrl` in any target schema (url, endpoint, apiEndpoint...). */

@@ -1,7 +1,7 @@
 // Reading a journal entry back for `coldbench restore`: each adapter that changes a platform
 // declares the shape of its undo record (zod), and the entry is checked against it before
 // anything is touched: a damaged or foreign entry is refused naming the field, never half-applied.
-import type { z } from 'zod';
+import type { z } from '../zod.js';
 import type { JournalEntry } from '../journal.js';
 import { describeIssues, readableIssues } from '../schema-issues.js';
 

@@ -1,6 +1,6 @@
 // The journal record of a Kubernetes origin (which objects it created, where; never a credential
 // or the Secret's values) and its undo after a killed run: the same removal as the run's own end.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { connectKube } from '../adapters/kube-client.js';
 import { journalUndo } from '../control/journal-undo.js';
 import { deleteOriginObjects, withOriginApis } from './kubernetes-objects.js';

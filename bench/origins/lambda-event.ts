@@ -1,6 +1,6 @@
 // What the orchestrator sends a Lambda origin's function and what it answers: the contract between
 // `coldbench run --origins` and the bundled handler (lambda-handler.ts), checked on both sides.
-import { z } from 'zod';
+import { z } from '../zod.js';
 
 /** The tag whose presence asks a running origin to stop early (Ctrl-C), as partial. */
 export const STOP_TAG = 'coldbench-stop';

@@ -2,7 +2,7 @@
 // payload or a credential) and the removal both the run's end and `coldbench restore` do: the
 // function first, then the role and its policy; what is already gone counts as removed.
 import { DeleteFunctionCommand } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { API_CALL_TIMEOUT_MS, API_RETRY_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
 import { journalUndo } from '../control/journal-undo.js';
 import { callWithRetry, type WaitOptions } from '../control/poll.js';

@@ -1,7 +1,7 @@
 // results.json read back (report, compare, merge) and checkpoint records (rebuild after a crash),
 // checked against the shape the harness writes. Objects are loose: keys a newer coldbench adds are
 // kept, not refused. Each platform's facts are checked by kind (a new kind is a compile error here).
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { TARGET_KINDS, type ByKind, type TargetKind } from '../config/schema.js';
 import { ERROR_KINDS } from '../errors.js';
 import { SCHEMA_VERSION } from './types.js';
