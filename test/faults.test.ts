@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { everyNth, runColdbench, startFaultServer, until, type FaultServer } from './helpers/servers.js';
+import { everyNth, runColdbench, startFaultServer, until, type FaultServer, type Tally } from './helpers/servers.js';
 import type { RunResults } from '../bench/results/types.js';
 
 let dir = '';
@@ -74,6 +74,21 @@ test('one request in five fails (5xx) and one connection in seven resets: measur
   assert.deepEqual(byKindCell('warm'), new Set([`http5xx:${warm.errorsByKind.http5xx}`, `connection-reset:${warm.errorsByKind['connection-reset']}`]));
 });
 
+/** On a busy machine an answer can reach the client after the target's 300 ms timeout: it is then
+ *  rightly a timeout. What must hold on any machine is the accounting: every hang is a timeout, and
+ *  every other timeout is a late 429 or a late success, one for one; nothing else is an error. */
+function assertTimeoutAccounting(byKind: Record<string, number>, tally: Tally, successes: number, warmUps: number): number {
+  const timeouts = byKind.timeout ?? 0;
+  const throttled = byKind.throttled ?? 0;
+  assert.deepEqual(Object.keys(byKind).filter((kind) => kind !== 'timeout' && kind !== 'throttled'), [], 'no other error kind');
+  assert.ok(timeouts >= tally.hang, `every hang is a timeout (${timeouts} timeouts, ${tally.hang} hangs)`);
+  assert.ok(throttled >= 1 && throttled <= tally.throttle, `429s count as throttled (${throttled} of ${tally.throttle})`);
+  const lateSuccesses = tally.ok + tally['slow-body'] - warmUps - successes;
+  assert.ok(lateSuccesses >= 0, 'no success counted that the server did not give');
+  assert.equal(timeouts, tally.hang + (tally.throttle - throttled) + lateSuccesses, 'each timeout is a hang, a late 429 or a late answer');
+  return lateSuccesses;
+}
+
 test('hangs hit the per-request timeout (cold and warm), 429 counts as throttled, slow bodies are slow successes', async () => {
   const slowBodyMs = 60;
   const s = await server({ plan: everyNth([4, 'hang'], [5, 'throttle'], [3, 'slow-body']), slowBodyMs });
@@ -88,7 +103,7 @@ test('hangs hit the per-request timeout (cold and warm), 429 counts as throttled
 
   assert.equal(cold.samples.length, 12);
   assert.ok(s.freshTally.hang > 0 && s.freshTally.throttle > 0 && s.freshTally['slow-body'] > 0);
-  assert.deepEqual(cold.errorsByKind, { timeout: s.freshTally.hang, throttled: s.freshTally.throttle });
+  const lateCold = assertTimeoutAccounting(cold.errorsByKind, s.freshTally, cold.summary.count, 1);
   for (const sample of cold.samples.filter((x) => x.error === 'timeout')) {
     // The target's 300 ms (timers may fire a little early: the loop clock is cached), not the 30 s
     // default: the upper bound is half the default, so only the wrong timeout can reach it.
@@ -96,10 +111,12 @@ test('hangs hit the per-request timeout (cold and warm), 429 counts as throttled
   }
   for (const sample of cold.samples.filter((x) => x.error === 'throttled')) assert.equal(sample.status, 429);
   const slow = cold.samples.filter((x) => !x.error && x.latencyUs >= slowBodyMs * 1000);
-  assert.equal(slow.length, s.freshTally['slow-body'], 'slow bodies are timed to their last byte and are not errors');
+  // Slow bodies are timed to their last byte and are not errors (unless later than the timeout;
+  // on a busy machine a plain answer can take as long, so this is a lower bound).
+  assert.ok(slow.length >= s.freshTally['slow-body'] - lateCold, `${slow.length} slow successes, ${s.freshTally['slow-body']} slow bodies, ${lateCold} late`);
 
   assert.ok(s.keepAliveTally.hang >= 10 && s.keepAliveTally.throttle > 0);
-  assert.deepEqual(warm.errorsByKind, { timeout: s.keepAliveTally.hang, throttled: s.keepAliveTally.throttle });
+  assertTimeoutAccounting(warm.errorsByKind, s.keepAliveTally, warm.summary.count, 0);
   assert.equal(warm.requests, 80);
   assert.ok(warm.summary.maxUs >= slowBodyMs * 1000, 'slow bodies are in the warm histogram');
   // autocannon's own timeout is whole seconds (>= 1 s); the target's is 300 ms. The server saw when
