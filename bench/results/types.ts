@@ -66,6 +66,25 @@ export interface WarmPhaseResult {
   coldInWarm?: number | null;
   /** Distinct instances that served the timed phase (instance header known); null otherwise. */
   instances?: number | null;
+  /** warm.stages / warm.trace: one entry per stage (or trace interval). */
+  stages?: StageResult[];
+}
+
+/** One stage of a varying-rate open model (phases/stage-tally.ts). */
+export interface StageResult {
+  /** Where the stage starts in the schedule, and how long it lasts, ms. */
+  startMs: number;
+  durationMs: number;
+  /** Requests per second at the stage's start and end (linear in between). */
+  fromRate: number;
+  toRate: number;
+  /** Requests intended within the stage. */
+  scheduled: number;
+  /** Requests that actually left within the stage's window. */
+  sent: number;
+  /** The stage's requests (by intended time) that failed, and that a cold start served. */
+  errors: number;
+  coldStarts: number;
 }
 
 export interface TargetResult {
