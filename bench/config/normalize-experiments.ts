@@ -28,7 +28,7 @@ export function experimentProblems(t: TargetInput): ConfigProblem[] {
   }
   if (warm?.startRate !== undefined && warm.stages === undefined) problems.push({ path: ['warm', 'startRate'], message: 'only used with warm.stages' });
   if (t.burst) {
-    if (!t.cold) problems.push({ path: ['burst'], message: 'needs cold: (its strategy forces the target cold before each burst)' });
+    if (!t.cold || t.cold.samples === 0) problems.push({ path: ['burst'], message: 'needs a cold phase (cold: with samples): its strategy forces the target cold before each burst' });
     else if (t.kind === 'kubernetes' && t.cold.strategy === 'scale-from-zero') {
       problems.push({ path: ['burst'], message: 'not with cold.strategy scale-from-zero: the harness itself scales the Deployment up, so nothing would start on the burst; use idle or command' });
     }
