@@ -4,7 +4,7 @@
 import type { ColdStrategy, TargetConfig } from '../config/schema.js';
 
 /** Control-plane time allowed per cold sample, by strategy (the wait, then the sample itself). */
-const PER_SAMPLE_MS: Record<ColdStrategy, number> = {
+export const PER_SAMPLE_MS: Record<ColdStrategy, number> = {
   none: 1_000,
   idle: 1_000,
   command: 3_000,
