@@ -126,6 +126,9 @@ function experiments(t: TargetInput) {
 const ALTERNATIVES: Array<[string, string, string]> = [
   ['warm', 'requests', 'duration'],
   ['warm', 'rate', 'connections'],
+  // A varying rate (warm.stages / warm.trace) replaces the constant rate, the closed model and the duration.
+  ...(['stages', 'trace'] as const).flatMap((key) => (['rate', 'connections', 'duration'] as const).map((other): [string, string, string] => ['warm', key, other])),
+  ['warm', 'stages', 'trace'],
 ];
 
 /** The defaults a target inherits, less the alternatives it chose otherwise. */
