@@ -20,7 +20,7 @@ import { runWarmPhase } from './phases/warm.js';
 import type { Progress } from './progress.js';
 import { redactHeaders } from './redact.js';
 import { writeReports } from './reporters/index.js';
-import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type CostOptions, type RunResults, type TargetResult } from './results/types.js';
+import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type CostOptions, type ExperimentResults, type RunResults, type TargetResult } from './results/types.js';
 import { closeKeepAliveAgents } from './http/timed-request.js';
 import { networkBaseline, describeNetwork } from './http/network-baseline.js';
 import { evaluateThresholds } from './thresholds.js';
@@ -234,7 +234,8 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
     }
     if ((target.burst || target.keepalive) && !signal.aborted) {
       const { runExperiments } = await import('./experiments/run.js');
-      const context = { signal, seenInstances, usesInstanceHeader: target.cold?.instanceHeader !== undefined, status: (m: string) => progress.status(`${label}: ${m}`), log: (m: string) => progress.log(`  ${m}`) };
+      const context = { signal, seenInstances, usesInstanceHeader: target.cold?.instanceHeader !== undefined, status: (m: string) => progress.status(`${label}: ${m}`), log: (m: string) => progress.log(`  ${m}`),
+        measured: (e: ExperimentResults) => run.checkpoint.experiments(target.name, e) };
       await runExperiments(adapter, target, result, context);
     }
     if (signal.aborted) result.status = 'partial';

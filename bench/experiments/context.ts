@@ -1,7 +1,7 @@
 // What the experiments (burst, keepalive) share: their context from the runner, and one request
 // turned into the record results.json keeps.
 import type { Invocation } from '../adapters/types.js';
-import type { ExperimentSampleRecord } from '../results/types.js';
+import type { ExperimentResults, ExperimentSampleRecord } from '../results/types.js';
 
 export interface ExperimentContext {
   /** Aborted on Ctrl-C: stop between requests, keep what was measured. */
@@ -14,6 +14,8 @@ export interface ExperimentContext {
   status: (message: string) => void;
   /** A line that stays (what each experiment found). */
   log: (message: string) => void;
+  /** Called with everything measured so far after each burst and keepalive sample (the checkpoint). */
+  measured?: (experiments: ExperimentResults) => void;
 }
 
 export function experimentRecord(invocation: Invocation, cold: boolean | null): ExperimentSampleRecord {

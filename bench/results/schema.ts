@@ -254,5 +254,6 @@ export const checkpointRecordSchema = z.discriminatedUnion('type', [
   }),
   z.looseObject({ type: z.literal('cold-sample'), target: z.string(), sample: coldSampleSchema }),
   z.looseObject({ type: z.literal('warm'), target: z.string(), phase: warmPhaseSchema }),
+  z.looseObject({ type: z.literal('experiments'), target: z.string(), experiments: experimentsSchema }),
   z.looseObject({ type: z.literal('target'), result: targetResultSchema }),
 ]);
