@@ -52,3 +52,17 @@ test('an idle strategy waits before each burst; stages are described but their t
 test('a target without experiments plans nothing', () => {
   assert.deepEqual(planExperiments(targetOf('targets:\n  - { name: a, kind: http, url: "http://127.0.0.1:9/" }\n')), { changes: [], estimatedSeconds: 0 });
 });
+
+test('the run prediction (origins\' limits, e.g. Lambda\'s 900 s) counts burst and keepalive time too', async () => {
+  const { predictTargetMs } = await import('../bench/origins/predict.js');
+  const yaml = (extra: string) => `targets:
+  - name: fn
+    kind: lambda
+    region: us-east-1
+    function: fn
+    cold: { strategy: update-config, samples: 1 }
+${extra}`;
+  const plain = predictTargetMs(targetOf(yaml('')));
+  const withExperiments = targetOf(yaml('    burst: { sizes: [1, 10, 50], samples: 2 }\n    keepalive: { idle: [1m, 5m, 15m, 30m], samples: 3 }\n'));
+  assert.equal(predictTargetMs(withExperiments) - plain, planExperiments(withExperiments).estimatedSeconds * 1000);
+});

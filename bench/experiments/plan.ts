@@ -1,10 +1,12 @@
 // `plan` for the experiments (pure: from the target alone, nothing read or touched): what burst:,
 // keepalive: and warm.stages / warm.trace will do to the target, and how long burst: and keepalive:
 // take on top of the cold and warm phases. warm.stages / warm.trace are not in estimatedSeconds:
-// their length already is the warm phase's duration (warm.durationMs, which predictTargetMs counts).
+// their length already is the warm phase's duration (warm.durationMs). predictTargetMs
+// (origins/predict.ts) counts both, so a plan that totals predictRunMs must not add this again.
 import type { ColdStrategy, TargetConfig } from '../config/schema.js';
 import { segmentSchedule, segmentsOf } from '../phases/arrivals.js';
 import { PER_SAMPLE_MS } from '../origins/predict.js';
+import { burstMs, keepaliveMs } from './duration.js';
 
 export interface ExperimentsPlan {
   /** One line per experiment: what it sends and what it changes on the platform. */
@@ -12,10 +14,6 @@ export interface ExperimentsPlan {
   /** Time burst: and keepalive: add to the target's run, seconds. */
   estimatedSeconds: number;
 }
-
-/** Allowance per burst, and per keepalive sample (a warm request and the one after the gap). */
-export const BURST_REQUEST_MS = 1_000;
-export const KEEPALIVE_REQUESTS_MS = 1_000;
 
 /** What forcing a cold start changes, by strategy; null: nothing on the platform. */
 const STRATEGY_CHANGE: Record<ColdStrategy, string | null> = {
@@ -46,7 +44,7 @@ export function planExperiments(target: TargetConfig): ExperimentsPlan {
     changes.push(
       `burst: ${target.name}: ${bursts} burst${bursts === 1 ? '' : 's'} (sizes ${burst.sizes.join(', ')} x ${burst.samples}), ${requests} requests; before each, forced cold by ${cold.strategy}${change ? ` (${change})` : idle > 0 ? ` (waits ${durationText(idle)})` : ''}`,
     );
-    ms += bursts * (PER_SAMPLE_MS[cold.strategy] + idle + BURST_REQUEST_MS);
+    ms += burstMs(burst, cold, PER_SAMPLE_MS);
   }
   if (keepalive) {
     const idleTotal = keepalive.idleMs.reduce((sum, gap) => sum + gap, 0) * keepalive.samples;
@@ -54,7 +52,7 @@ export function planExperiments(target: TargetConfig): ExperimentsPlan {
     changes.push(
       `keepalive: ${target.name}: ${samples} sample${samples === 1 ? '' : 's'} (idle ${keepalive.idleMs.map(durationText).join(', ')} x ${keepalive.samples}), ${samples * 2} requests, ${durationText(idleTotal)} idle in all; no platform change`,
     );
-    ms += idleTotal + samples * KEEPALIVE_REQUESTS_MS;
+    ms += keepaliveMs(keepalive);
   }
   const arrivals = target.warm?.arrivals;
   if (arrivals) {
