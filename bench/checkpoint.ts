@@ -4,7 +4,7 @@
 import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { redactDeep } from './redact.js';
-import type { ColdSampleRecord, TargetResult, WarmPhaseResult } from './results/types.js';
+import type { ColdSampleRecord, ExperimentResults, TargetResult, WarmPhaseResult } from './results/types.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.ndjson';
 
@@ -13,6 +13,7 @@ export type CheckpointRecord =
   | { type: 'target-start'; target: Pick<TargetResult, 'name' | 'kind' | 'region' | 'origin' | 'config'> }
   | { type: 'cold-sample'; target: string; sample: ColdSampleRecord }
   | { type: 'warm'; target: string; phase: WarmPhaseResult }
+  | { type: 'experiments'; target: string; experiments: ExperimentResults }
   | { type: 'target'; result: TargetResult };
 
 export class Checkpoint {
@@ -38,6 +39,10 @@ export class Checkpoint {
   }
   warmPhase(target: string, phase: WarmPhaseResult) {
     this.write({ type: 'warm', target, phase });
+  }
+  /** The experiments measured so far (after each burst, each keepalive sample): the latest wins. */
+  experiments(target: string, experiments: ExperimentResults) {
+    this.write({ type: 'experiments', target, experiments });
   }
   targetDone(result: TargetResult) {
     this.write({ type: 'target', result });

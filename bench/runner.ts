@@ -20,12 +20,13 @@ import { runWarmPhase } from './phases/warm.js';
 import type { Progress } from './progress.js';
 import { redactHeaders } from './redact.js';
 import { writeReports } from './reporters/index.js';
-import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type CostOptions, type RunResults, type TargetResult } from './results/types.js';
+import { SCHEMA_VERSION, type ColdPhaseResult, type ColdSampleRecord, type CostOptions, type ExperimentResults, type RunResults, type TargetResult } from './results/types.js';
 import { closeKeepAliveAgents } from './http/timed-request.js';
 import { networkBaseline, describeNetwork } from './http/network-baseline.js';
 import { evaluateThresholds } from './thresholds.js';
 import { TOOL_VERSION } from './version.js';
 import { coldInWarmWarning } from './units.js';
+import { experimentsMeasured } from './experiments/measured.js';
 
 export interface RunOptions {
   /** Report directory; default reports/<UTC timestamp>-<short id>/. */
@@ -128,7 +129,7 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
 
 /** The contract's exit code of a finished run: 130 interrupted, 3 nothing measured, 1 a threshold failed. */
 export function exitCodeOf(results: RunResults, interrupted: boolean): number {
-  const anySuccess = results.targets.some((t) => (t.phases.cold?.summary.count ?? 0) + (t.phases.warm?.summary.count ?? 0) > 0);
+  const anySuccess = results.targets.some((t) => (t.phases.cold?.summary.count ?? 0) + (t.phases.warm?.summary.count ?? 0) > 0 || experimentsMeasured(t));
   if (interrupted) return EXIT.interrupted;
   if (!anySuccess) return EXIT.runFailed;
   if (results.thresholds.some((t) => !t.passed)) return EXIT.thresholdFailed;
@@ -230,6 +231,12 @@ async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<T
         `  warm: ${phase.requests} requests, ${phase.throughputRps} req/s, p50 ${(s.p50Us / 1000).toFixed(2)} ms, p99 ${(s.p99Us / 1000).toFixed(2)} ms${s.errors ? `, ${s.errors} errors` : ''}`,
       );
       if (phase.coldInWarm) progress.log(`  ⚠ ${target.name}: ${coldInWarmWarning(phase.coldInWarm)}`);
+    }
+    if ((target.burst || target.keepalive) && !signal.aborted) {
+      const { runExperiments } = await import('./experiments/run.js');
+      const context = { signal, seenInstances, usesInstanceHeader: target.cold?.instanceHeader !== undefined, status: (m: string) => progress.status(`${label}: ${m}`), log: (m: string) => progress.log(`  ${m}`),
+        measured: (e: ExperimentResults) => run.checkpoint.experiments(target.name, e) };
+      await runExperiments(adapter, target, result, context);
     }
     if (signal.aborted) result.status = 'partial';
   } catch (err) {

@@ -2,7 +2,7 @@
 // machine, and prints a table of ratios. It never fails on absolute times (CI does not run it); the
 // "goal" column says whether each figure meets the goal of issue 6 on this run.
 //
-//   npm run perf [-- --only accuracy,stall,loopback,throughput,noise,memory,reports,startup] [--json FILE]
+//   npm run perf [-- --only accuracy,stages,stall,loopback,throughput,noise,memory,reports,startup] [--json FILE]
 //   npm run perf:startup          (the startup section alone)
 //
 // Only 127.0.0.1 is ever talked to; every phase is bounded in time (the whole run takes ~1.5 min).
@@ -16,6 +16,7 @@ import { runClosedModel } from '../bench/phases/warm-closed.js';
 import type { WarmEngineResult } from '../bench/phases/warm-types.js';
 import { COLD_TRUTH_US, measureAccuracy, WARM_TRUTH_US } from './perf-accuracy.js';
 import { timeReports } from './perf-reports.js';
+import { measureStages } from './perf-stages.js';
 import { measureStartup, STARTUP_COMMANDS } from './perf-startup.js';
 import {
   autocannonCli,
@@ -29,7 +30,7 @@ import {
 } from './perf-tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['accuracy', 'stall', 'loopback', 'throughput', 'noise', 'memory', 'reports', 'startup'] as const;
+const SECTIONS = ['accuracy', 'stages', 'stall', 'loopback', 'throughput', 'noise', 'memory', 'reports', 'startup'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Row {
@@ -83,6 +84,23 @@ async function accuracy(): Promise<void> {
       meets: ratio >= 1 - below && ratio <= 1 + above,
     });
   }
+}
+
+// 0b. warm.stages: the rate each stage of a two-stage profile really sent (issue 16: within 2%).
+async function stages(): Promise<void> {
+  const measured = await measureStages(log, signal);
+  raw.stages = measured;
+  measured.forEach(({ askedRps, sentRps, stage }, i) => {
+    const ratio = sentRps / askedRps;
+    rows.push({
+      measure: `warm.stages stage ${i + 1}: ${stage.fromRate} -> ${stage.toRate} req/s over ${stage.durationMs / 1000} s`,
+      coldbench: `${sentRps.toFixed(1)} req/s sent (${stage.sent} of ${stage.scheduled} scheduled)`,
+      reference: `asked ${askedRps.toFixed(1)} req/s`,
+      ratio: `${ratio.toFixed(4)}x asked`,
+      goal: 'within 2% of the asked rate',
+      meets: Math.abs(ratio - 1) <= 0.02,
+    });
+  });
 }
 
 // 1. The tail under a periodic stall, at a constant rate: p99 / p99.9 against the analytic truth.
@@ -329,7 +347,7 @@ async function startup(): Promise<void> {
   }
 }
 
-const RUNNERS: Record<Section, () => Promise<void>> = { accuracy, stall, loopback, throughput, noise, memory, reports, startup };
+const RUNNERS: Record<Section, () => Promise<void>> = { accuracy, stages, stall, loopback, throughput, noise, memory, reports, startup };
 
 function parseArgs(argv: string[]): { only: Section[]; json?: string } {
   let only: Section[] = [...SECTIONS];

@@ -13,6 +13,7 @@ import { findLine } from './positions.js';
 import { quickLine, quickParse } from './yaml-quick.js';
 import { fullData, parseFull, type FullDocument } from './yaml-full.js';
 import { checkTarget, deepMerge, defaultsFor, normalizeTarget } from './normalize.js';
+import { normalizeArrivals } from './normalize-experiments.js';
 import { parseOrigins } from './origins.js';
 
 /** Read, parse, interpolate and validate a target file. Throws ConfigError (exit 2) on any problem. */
@@ -109,8 +110,10 @@ export function parseTargetFile(text: string, display: string, absolute: string,
     }
     seen.set(name, index);
     const semantic = checkTarget(parsed.data);
-    for (const p of semantic) problems.push({ path: [...base, ...p.path], line: lineInTarget(p.path), message: p.message });
-    if (semantic.length === 0) targets.push(normalizeTarget(parsed.data, lineOf(base), file.timeout));
+    // warm.trace's counts are read from its file (relative to the target file).
+    const arrivals = semantic.length === 0 ? normalizeArrivals(parsed.data.warm || undefined, path.dirname(absolute)) : { problems: [] };
+    for (const p of [...semantic, ...arrivals.problems]) problems.push({ path: [...base, ...p.path], line: lineInTarget(p.path), message: p.message });
+    if (semantic.length === 0 && arrivals.problems.length === 0) targets.push(normalizeTarget(parsed.data, lineOf(base), file.timeout, arrivals.arrivals));
   });
 
   // Origins are checked against valid targets only (what an engine can measure, how long they take).

@@ -6,6 +6,8 @@ import { thresholdProblems } from '../thresholds.js';
 import { pricingProblems } from '../pricing.js';
 import { DEFAULT_STRATEGY, type ColdConfig, type TargetConfig, type TargetInput, type WarmConfig } from './schema.js';
 import type { ConfigProblem } from './problems.js';
+import { arrivalsDurationMs, experimentProblems, normalizeBurst, normalizeKeepalive } from './normalize-experiments.js';
+import type { Arrivals } from './target-types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_WARM: WarmConfig = { durationMs: 10_000, connections: 4, maxConnections: 256, warmupMs: 0 };
@@ -38,10 +40,12 @@ export function checkTarget(t: TargetInput): ConfigProblem[] {
       problems.push({ path: ['warm', 'requests'], message: 'set either duration or requests, not both' });
     }
   }
+  problems.push(...experimentProblems(t));
   return problems;
 }
 
-export function normalizeTarget(t: TargetInput, line: number | undefined, fileTimeout: string | number | undefined): TargetConfig {
+/** @param arrivals warm.stages / warm.trace, normalised (normalize-experiments.ts). */
+export function normalizeTarget(t: TargetInput, line: number | undefined, fileTimeout: string | number | undefined, arrivals?: Arrivals): TargetConfig {
   const cold: ColdConfig | null =
     t.cold === false || t.cold?.samples === 0
       ? null
@@ -59,13 +63,16 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
     t.warm === false
       ? null
       : {
-          durationMs: t.warm?.requests !== undefined ? undefined : t.warm?.duration !== undefined ? parseDuration(t.warm.duration) : DEFAULT_WARM.durationMs,
+          durationMs: arrivals
+            ? arrivalsDurationMs(arrivals)
+            : t.warm?.requests !== undefined ? undefined : t.warm?.duration !== undefined ? parseDuration(t.warm.duration) : DEFAULT_WARM.durationMs,
           requests: t.warm?.requests,
           connections: t.warm?.connections ?? DEFAULT_WARM.connections,
           rate: t.warm?.rate,
           maxConnections: t.warm?.maxConnections ?? DEFAULT_WARM.maxConnections,
           warmupMs: t.warm?.warmup !== undefined ? parseDuration(t.warm.warmup) : DEFAULT_WARM.warmupMs,
           ...(t.warm?.prewarm !== undefined ? { prewarm: t.warm.prewarm } : {}),
+          ...(arrivals ? { arrivals } : {}),
         };
   const timeoutSource = t.timeout ?? fileTimeout;
   const common = {
@@ -79,6 +86,7 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
     warm,
     thresholds: t.thresholds ?? [],
     pricing: t.pricing ?? {},
+    ...experiments(t),
     line,
   };
   switch (t.kind) {
@@ -107,11 +115,20 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
   }
 }
 
+function experiments(t: TargetInput) {
+  const burst = normalizeBurst(t);
+  const keepalive = normalizeKeepalive(t);
+  return { ...(burst ? { burst } : {}), ...(keepalive ? { keepalive } : {}) };
+}
+
 /** Keys that choose between alternatives: a target that sets one drops the default's other one
  *  (a target with `warm.requests` does not inherit the default `warm.duration`). */
 const ALTERNATIVES: Array<[string, string, string]> = [
   ['warm', 'requests', 'duration'],
   ['warm', 'rate', 'connections'],
+  // A varying rate (warm.stages / warm.trace) replaces the constant rate, the closed model and the duration.
+  ...(['stages', 'trace'] as const).flatMap((key) => (['rate', 'connections', 'duration'] as const).map((other): [string, string, string] => ['warm', key, other])),
+  ['warm', 'stages', 'trace'],
 ];
 
 /** The defaults a target inherits, less the alternatives it chose otherwise. */

@@ -3,6 +3,7 @@
 // for editors; normalize.ts then turns the validated input into TargetConfig (durations in ms).
 import { z } from '../zod.js';
 import { DURATION_PATTERN } from './duration.js';
+import { arrivalKeys, experimentKeys } from './experiment-schema.js';
 import { STRATEGIES_BY_KIND, type ByKind, type ColdStrategy, type TargetKind } from './kinds.js';
 
 export * from './kinds.js';
@@ -53,6 +54,7 @@ function coldSchema(kind: TargetKind) {
 }
 
 const coldOff = z.literal(false);
+const experiments = experimentKeys(duration);
 
 const warmSchema = z.strictObject({
   duration: duration.optional(),
@@ -64,6 +66,7 @@ const warmSchema = z.strictObject({
   warmup: duration.optional().describe('Unrecorded warm-up before the measured warm phase'),
   prewarm: nonNegativeInt.optional()
     .describe('Untimed concurrent requests before the clock starts, so that many instances exist (default: the connections; open model: rate x expected latency); 0 turns it off'),
+  ...arrivalKeys(duration),
 });
 
 const pricingSchema = z.record(z.string(), z.union([z.number(), z.string()])).describe('Price overrides for cost estimates');
@@ -82,6 +85,8 @@ function common<K extends TargetKind>(kind: K) {
     warm: z.union([z.literal(false), warmSchema]).optional(),
     thresholds: thresholdList.optional(),
     pricing: pricingSchema.optional(),
+    burst: experiments.burst.optional(),
+    keepalive: experiments.keepalive.optional(),
   };
 }
 

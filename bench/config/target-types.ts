@@ -24,6 +24,32 @@ export interface WarmConfig {
   warmupMs: number;
   /** Untimed concurrent requests before the clock starts; undefined: the phase's expected concurrency. */
   prewarm?: number;
+  /** Open model with a varying rate (warm.stages / warm.trace); durationMs is then their length. */
+  arrivals?: Arrivals;
+}
+
+/** One stage of `warm.stages`: the rate reached at its end (linear from the previous stage's, as
+ *  k6's ramping arrival rate), over durationMs (0: a step). */
+export interface ArrivalStage {
+  rate: number;
+  durationMs: number;
+}
+
+/** A varying arrival rate: stages, or a trace of request counts per interval (Azure Functions layout). */
+export type Arrivals =
+  | { kind: 'stages'; startRate: number; stages: ArrivalStage[] }
+  | { kind: 'trace'; file: string; intervalMs: number; function?: string; scale: number; counts: number[] };
+
+/** `burst:` N requests at the same instant on a target forced cold, per size, `samples` times. */
+export interface BurstConfig {
+  sizes: number[];
+  samples: number;
+}
+
+/** `keepalive:` after a warm request, wait each idle gap, then one request: was it cold? */
+export interface KeepaliveConfig {
+  idleMs: number[];
+  samples: number;
 }
 
 interface CommonTarget {
@@ -37,6 +63,8 @@ interface CommonTarget {
   warm: WarmConfig | null;
   thresholds: string[];
   pricing: Record<string, number | string>;
+  burst?: BurstConfig;
+  keepalive?: KeepaliveConfig;
   /** 1-based line of the target in the file, for messages. */
   line?: number;
 }

@@ -2,9 +2,10 @@
 // durations, warm-ups) plus an allowance per forced cold start for the control plane. A prediction
 // for up-front decisions (Lambda's 900 s limit, a Job's deadline), not a measurement.
 import type { ColdStrategy, TargetConfig } from '../config/schema.js';
+import { burstMs, keepaliveMs } from '../experiments/duration.js';
 
 /** Control-plane time allowed per cold sample, by strategy (the wait, then the sample itself). */
-const PER_SAMPLE_MS: Record<ColdStrategy, number> = {
+export const PER_SAMPLE_MS: Record<ColdStrategy, number> = {
   none: 1_000,
   idle: 1_000,
   command: 3_000,
@@ -35,6 +36,9 @@ export function predictTargetMs(target: TargetConfig): number {
       ms += Math.ceil((warm.requests / perSecond) * 1000);
     }
   }
+  // burst: and keepalive: (hours for a keepalive of long gaps: Lambda's 900 s limit must know).
+  if (target.burst && cold) ms += burstMs(target.burst, cold, PER_SAMPLE_MS);
+  if (target.keepalive) ms += keepaliveMs(target.keepalive);
   return ms;
 }
 

@@ -19,11 +19,13 @@ export class InstanceTracker {
   /** @param known instances seen so far in the run (the cold phase's); new ones are added. */
   constructor(private readonly known: Set<string>) {}
 
-  /** A response of the timed phase. */
-  observe(instance: string | null | undefined, platformCold?: boolean | null): void {
+  /** A response of the timed phase; returns whether it was a cold start. */
+  observe(instance: string | null | undefined, platformCold?: boolean | null): boolean {
     if (instance || typeof platformCold === 'boolean') this.told = true;
     if (instance) this.served.add(instance);
-    if (this.learn(instance, platformCold)) this.colds += 1;
+    const cold = this.learn(instance, platformCold);
+    if (cold) this.colds += 1;
+    return cold;
   }
 
   /** A response outside the clock (pre-warm, warm-up): its instance is known from now on.

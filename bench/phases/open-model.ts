@@ -15,7 +15,9 @@ import { createHistogram } from '../histograms.js';
 import type { InstanceTracker } from './instances.js';
 import { OneShotHandler } from './one-shot-handler.js';
 import { PreciseWake } from './precise-wake.js';
-import { dueBy, intendedUs, latencyFromIntendedUs, scheduledTotal, sendVerdict, type Schedule } from './pacer.js';
+import { latencyFromIntendedUs, scheduledTotal, sendVerdict } from './pacer.js';
+import { scheduleOf, segmentsOf, type ArrivalSchedule } from './arrivals.js';
+import { StageTally } from './stage-tally.js';
 import type { WarmEngineResult, WarmProgress } from './warm-types.js';
 
 export interface OpenModelOptions {
@@ -47,12 +49,12 @@ export function runOpenModel(
   warm: WarmConfig,
   options: OpenModelOptions,
 ): Promise<WarmEngineResult> {
-  if (warm.rate === undefined) throw new RangeError('warm.rate: the open model needs a rate (requests per second)');
   if (!Number.isInteger(warm.maxConnections) || warm.maxConnections < 1) {
     throw new RangeError(`warm.maxConnections: expected a positive integer, got ${String(warm.maxConnections)}`);
   }
-  const schedule: Schedule = { rate: warm.rate, total: scheduledTotal(warm.rate, warm) };
-  return new OpenModelRun(request, warm.maxConnections, schedule, options).start();
+  const schedule = scheduleOf(warm, (rate) => scheduledTotal(rate, warm));
+  const stages = warm.arrivals ? new StageTally(segmentsOf(warm.arrivals), schedule) : null;
+  return new OpenModelRun(request, warm.maxConnections, schedule, stages, options).start();
 }
 
 class OpenModelRun {
@@ -87,7 +89,9 @@ class OpenModelRun {
   constructor(
     private readonly request: HttpRequestSpec,
     private readonly maxConnections: number,
-    private readonly schedule: Schedule,
+    private readonly schedule: ArrivalSchedule,
+    /** warm.stages / warm.trace: per-stage counts; null for a constant rate. */
+    private readonly stages: StageTally | null,
     private readonly options: OpenModelOptions,
   ) {
     const url = new URL(request.url);
@@ -155,8 +159,8 @@ class OpenModelRun {
     const medianUs = latenciesUs[Math.floor(latenciesUs.length / 2)] ?? 0;
     // Enough for twice the expected concurrency, and for the requests of a 5 ms pause of our own
     // process (a scheduler time slice on a busy machine) without opening connections mid-run.
-    const concurrency = Math.ceil(((this.schedule.rate * medianUs) / 1e6) * 2) + 1;
-    const wanted = Math.max(concurrency, Math.ceil((this.schedule.rate * PAUSE_ALLOWANCE_US) / 1e6));
+    const concurrency = Math.ceil(((this.schedule.peakRate * medianUs) / 1e6) * 2) + 1;
+    const wanted = Math.max(concurrency, Math.ceil((this.schedule.peakRate * PAUSE_ALLOWANCE_US) / 1e6));
     const connections = Math.min(this.maxConnections, wanted);
     if (connections > 1 && !this.finished) {
       await Promise.all(Array.from({ length: connections }, () => this.untimedRequest()));
@@ -190,9 +194,9 @@ class OpenModelRun {
     if (this.isDone()) return this.finish();
 
     let waitUs = Number.POSITIVE_INFINITY;
-    if (due < this.schedule.total) waitUs = intendedUs(due, this.schedule.rate) - nowUs;
+    if (due < this.schedule.total) waitUs = this.schedule.intendedUs(due) - nowUs;
     // A backlog entry is dropped at its deadline even if no connection frees up before it.
-    if (this.taken < due) waitUs = Math.min(waitUs, intendedUs(this.taken, this.schedule.rate) + this.timeoutUs - nowUs);
+    if (this.taken < due) waitUs = Math.min(waitUs, this.schedule.intendedUs(this.taken) + this.timeoutUs - nowUs);
     // Shortly after a send, poll instead of sleeping: a sleeping event loop takes tens of
     // microseconds to wake for the response, which would add to every fast latency.
     if (this.inFlight > 0 && nowUs - this.lastSendUs < POLL_AFTER_SEND_US) this.wake.soon(this.tick);
@@ -202,9 +206,9 @@ class OpenModelRun {
 
   /** Send (or drop) every due request a free connection allows; returns dueBy(now). */
   private drain(nowUs: number): number {
-    const due = dueBy(nowUs, this.schedule);
+    const due = this.schedule.dueBy(nowUs);
     while (this.taken < due) {
-      const intendedAtUs = intendedUs(this.taken, this.schedule.rate);
+      const intendedAtUs = this.schedule.intendedUs(this.taken);
       const verdict = sendVerdict(intendedAtUs, nowUs, this.lateAfterUs, this.timeoutUs);
       if (verdict === 'drop') {
         this.dropped += 1;
@@ -215,6 +219,7 @@ class OpenModelRun {
       if (verdict === 'late') this.late += 1;
       this.taken += 1;
       this.lastSendUs = nowUs;
+      this.stages?.recordSend(nowUs);
       this.send(intendedAtUs);
     }
     return due;
@@ -226,27 +231,25 @@ class OpenModelRun {
     this.pool.dispatch(
       { path: this.path, method: this.method, headers: this.headers, body: this.request.body ?? null },
       new OneShotHandler((status, error, instance) => {
-        if (!this.finished) this.options.tracker?.observe(instance);
-        this.complete(intendedAtUs, status, error);
+        const cold = !this.finished && (this.options.tracker?.observe(instance) ?? false);
+        this.complete(intendedAtUs, status, error, cold);
       }, this.options.instanceHeader),
     );
   }
 
   /** Called once per sent request. */
-  private complete(intendedAtUs: number, status: number | null, error: unknown): void {
+  private complete(intendedAtUs: number, status: number | null, error: unknown, cold: boolean): void {
     if (this.finished) return;
     const nowUs = this.elapsedUs();
     this.inFlight -= 1;
     this.completed += 1;
     this.lastCompletionUs = nowUs;
-    if (error !== null) this.countError(errorKindForException(error));
-    else {
-      const kind = errorKindForStatus(status ?? 0);
-      if (kind) this.countError(kind);
-      else this.histogram.record(latencyFromIntendedUs(intendedAtUs, nowUs));
-    }
+    const kind = error !== null ? errorKindForException(error) : errorKindForStatus(status ?? 0);
+    if (kind) this.countError(kind);
+    else this.histogram.record(latencyFromIntendedUs(intendedAtUs, nowUs));
+    this.stages?.recordResult(intendedAtUs, kind !== null, cold);
     // A freed connection serves the backlog at once rather than at the next tick.
-    if (this.taken < this.schedule.total && intendedUs(this.taken, this.schedule.rate) <= nowUs) this.drain(nowUs);
+    if (this.taken < this.schedule.total && this.schedule.intendedUs(this.taken) <= nowUs) this.drain(nowUs);
     if (this.isDone()) this.finish();
   }
 
@@ -288,6 +291,7 @@ class OpenModelRun {
       sent: this.sent,
       late: this.late,
       dropped: this.dropped,
+      ...(this.stages ? { stages: this.stages.results() } : {}),
     };
     // Sockets go before the promise settles, so a caller that stops its server next finds none open.
     this.pool.destroy().catch(() => {}).finally(() => this.resolve(result));

@@ -16,6 +16,7 @@ import type { HttpRequestSpec } from '../adapters/types.js';
 import type { WarmConfig } from '../config/schema.js';
 import { errorKindForException, errorKindForStatus, type ErrorKind } from '../errors.js';
 import type { InstanceTracker } from './instances.js';
+import { peakRateOf } from './arrivals.js';
 
 /** Bound of the rounds of one pre-warm. */
 export const MAX_ROUNDS = 5;
@@ -56,7 +57,7 @@ export function plannedPrewarm(warm: WarmConfig, model: WarmModel, expectedLaten
   if (warm.prewarm !== undefined) return warm.prewarm;
   if (model === 'closed') return warm.connections;
   if (model === 'invoke') return invokeWorkers(warm);
-  return expectedConcurrency(warm.rate ?? 0, expectedLatencyUs ?? 0, warm.maxConnections);
+  return expectedConcurrency(peakRateOf(warm) ?? 0, expectedLatencyUs ?? 0, warm.maxConnections);
 }
 
 /** Rounds of `count` concurrent requests (see above). */

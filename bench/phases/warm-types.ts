@@ -5,7 +5,7 @@ import type { WarmPhaseResult } from '../results/types.js';
 
 export type WarmEngineResult = Pick<
   WarmPhaseResult,
-  'model' | 'requests' | 'durationUs' | 'errorsByKind' | 'connections' | 'rate' | 'scheduled' | 'sent' | 'late' | 'dropped' | 'billedDurationMsMean'
+  'model' | 'requests' | 'durationUs' | 'errorsByKind' | 'connections' | 'rate' | 'scheduled' | 'sent' | 'late' | 'dropped' | 'billedDurationMsMean' | 'stages'
 > & {
   /** Successful responses only; errors are counted in errorsByKind. */
   histogram: LatencyHistogram;

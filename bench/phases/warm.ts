@@ -3,7 +3,8 @@
 // concurrent untimed requests as the phase keeps in flight, so that many instances exist), then an
 // optional unrecorded warm-up. Cold starts that still happen inside the timed phase are counted.
 import type { Adapter, HttpRequestSpec } from '../adapters/types.js';
-import { messageOf } from '../errors.js';
+import { messageOf, TargetFailure } from '../errors.js';
+import { warmupOf } from './arrivals.js';
 import type { WarmConfig } from '../config/schema.js';
 import { median } from '../stats.js';
 import type { WarmPhaseResult } from '../results/types.js';
@@ -32,7 +33,7 @@ interface EngineContext {
 }
 
 function modelOf(adapter: Adapter, warm: WarmConfig): WarmModel {
-  return adapter.warmLoad().type === 'invoke' ? 'invoke' : warm.rate !== undefined ? 'open' : 'closed';
+  return adapter.warmLoad().type === 'invoke' ? 'invoke' : warm.rate !== undefined || warm.arrivals ? 'open' : 'closed';
 }
 
 type Engine = (warm: WarmConfig, context: EngineContext) => Promise<WarmEngineResult>;
@@ -46,7 +47,7 @@ async function loadEngine(adapter: Adapter, warm: WarmConfig): Promise<Engine> {
     const { runInvokeLoop } = await import('./warm-invoke.js');
     return (w, context) => runInvokeLoop(adapter, w, counted(context));
   }
-  if (warm.rate !== undefined) {
+  if (warm.rate !== undefined || warm.arrivals) {
     const { runOpenModel } = await import('./open-model.js');
     return async (w, context) => runOpenModel(await freshRequest(load.request, context.options), w, counted(context));
   }
@@ -83,6 +84,7 @@ export function toWarmPhaseResult(engine: WarmEngineResult, extra: { prewarm?: n
     ...(extra.prewarm !== undefined ? { prewarm: extra.prewarm } : {}),
     ...(extra.coldInWarm !== undefined ? { coldInWarm: extra.coldInWarm } : {}),
     ...(extra.instances !== undefined ? { instances: extra.instances } : {}),
+    ...(engine.stages ? { stages: engine.stages } : {}),
   };
   engine.histogram.destroy();
   return result;
@@ -114,6 +116,9 @@ async function probeHttp(request: HttpRequestSpec, options: WarmPhaseOptions) {
 }
 
 export async function runWarmPhase(adapter: Adapter, warm: WarmConfig, options: WarmPhaseOptions): Promise<WarmPhaseResult> {
+  if (warm.arrivals && adapter.warmLoad().type === 'invoke') {
+    throw new TargetFailure('warm.stages / warm.trace need the open model over HTTP; this target is called through its SDK (give it a url)');
+  }
   const runEngine = await loadEngine(adapter, warm);
   const known = options.seenInstances ?? new Set<string>();
   const untimed = new InstanceTracker(known);
@@ -129,7 +134,7 @@ export async function runWarmPhase(adapter: Adapter, warm: WarmConfig, options: 
     options.log?.(`pre-warm: ${prewarm} concurrent requests x ${outcome.rounds} round${outcome.rounds === 1 ? '' : 's'}${started}${outcome.errors ? `, ${outcome.errors} failed` : ''}`);
   }
   if (warm.warmupMs > 0 && !options.signal.aborted) {
-    const warmup = await runEngine({ ...warm, durationMs: warm.warmupMs, requests: undefined }, { options: { ...options, onProgress: undefined }, tracker: untimed });
+    const warmup = await runEngine({ ...warmupOf(warm), durationMs: warm.warmupMs, requests: undefined }, { options: { ...options, onProgress: undefined }, tracker: untimed });
     warmup.histogram.destroy();
   }
   const tracker = new InstanceTracker(known);

@@ -7,6 +7,7 @@ import { buildCostGrowth, type CostGrowthModel } from './cost-growth.js';
 import { CHART_NINES, CHART_PERCENTILES, percentileCurve } from './curves.js';
 import { buildGlance, type Glance } from './glance.js';
 import { coldInWarm, coldPenaltyUs, rttUs } from '../results/derived.js';
+import { buildExperiments, type ExperimentsModel } from './experiments.js';
 
 export type Phase = 'cold' | 'warm';
 export const PHASES: readonly Phase[] = ['cold', 'warm'];
@@ -117,6 +118,8 @@ export interface ReportModel {
   thresholds: ThresholdSummary;
   /** The at-a-glance comparison at the top of report.html (and the warnings of every report). */
   glance: Glance;
+  /** burst:, keepalive: and warm.stages / warm.trace (report-model/experiments.ts). */
+  experiments: ExperimentsModel;
 }
 
 export function buildReportModel(results: RunResults, now = new Date()): ReportModel {
@@ -145,6 +148,7 @@ export function buildReportModel(results: RunResults, now = new Date()): ReportM
     costGrowth: buildCostGrowth(results.targets, results.run.cost ?? { traffic: null, freeTier: false }),
     thresholds: thresholdSummary(results.thresholds),
     glance: buildGlance(results.targets),
+    experiments: buildExperiments(results.targets),
   };
 }
 

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { RunResults, TargetResult } from '../results/types.js';
 import { buildReportModel, type ReportModel } from '../report-model/model.js';
 import { msFromUs } from '../units.js';
+import { BURST_SUMMARY_EXTRA, withBurstRows } from './experiments-csv.js';
 
 export const SUMMARY_COLUMNS = [
   'origin', 'target', 'kind', 'region', 'phase', 'samples', 'errors',
@@ -14,6 +15,7 @@ const SUMMARY_EXTRA = [
   'rate', 'scheduled', 'sent', 'late', 'dropped',
   'cost_per_1m_requests_estimate', 'cost_per_cold_start_estimate', 'cost_currency', 'cost_prices_date',
   'rtt_ms', 'cold_penalty_ms', 'cold_in_warm',
+  ...BURST_SUMMARY_EXTRA,
 ] as const;
 
 export const SAMPLE_COLUMNS = [
@@ -71,7 +73,7 @@ export function summaryRows(model: ReportModel): CsvRow[] {
 }
 
 export function summaryCsv(model: ReportModel): string {
-  return stringify(summaryRows(model), { ...CSV_OPTIONS, columns: [...SUMMARY_COLUMNS, ...SUMMARY_EXTRA] });
+  return stringify(withBurstRows(model, summaryRows(model)), { ...CSV_OPTIONS, columns: [...SUMMARY_COLUMNS, ...SUMMARY_EXTRA] });
 }
 
 /** summary.csv of one results.json. */

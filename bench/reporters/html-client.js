@@ -243,6 +243,11 @@
     coldbenchCostGrowth(V.costGrowth, { el: el, headRow: headRow, legendText: legendText });
   }
 
+  // ---------- experiments (html-client-experiments.js, inlined before this script) ----------
+  function renderExperiments() {
+    coldbenchExperiments(V.experiments, { el: el, headRow: headRow, legendText: legendText });
+  }
+
   // ---------- thresholds ----------
   function renderThresholds() {
     var table = document.getElementById('thresholds');
@@ -270,6 +275,7 @@
   renderCompareBars();
   renderMatrix();
   renderTargets();
+  renderExperiments();
   renderCost();
   renderCostGrowth();
   renderThresholds();

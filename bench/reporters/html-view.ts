@@ -8,6 +8,7 @@ import { money, msShort, percentileLabel } from './format.js';
 import { costGrowthView, type CostGrowthView } from './html-view-cost.js';
 import { rowLabel, targetSection, type TargetSection } from './html-view-targets.js';
 import { glanceView, type GlanceView } from './html-view-glance.js';
+import { experimentsView, type ExperimentsView } from './html-view-experiments.js';
 
 /** A table cell: its text, and the value a click on its column heading sorts by (null sorts last). */
 export interface SortableCell {
@@ -38,6 +39,8 @@ export interface HtmlView {
   targets: TargetSection[];
   cost: { note: string; rows: Array<{ cells: string[]; basis: string[] }> };
   costGrowth: CostGrowthView;
+  /** burst:, keepalive:, warm.stages / warm.trace (html-view-experiments.ts). */
+  experiments: ExperimentsView;
   thresholds: Array<{ passed: boolean; result: string; target: string; origin: string; expression: string; actual: string }>;
 }
 
@@ -212,6 +215,7 @@ export function htmlView(model: ReportModel): HtmlView {
     targets: model.targets.map((t) => targetSection(model, t)),
     cost: cost(model),
     costGrowth: costGrowthView(model),
+    experiments: experimentsView(model),
     thresholds: thresholds(model),
   };
 }

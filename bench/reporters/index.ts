@@ -8,6 +8,7 @@ import { buildReportModel, type ReportModel } from '../report-model/model.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { costsCsv } from './costs-csv.js';
 import { samplesCsv, summaryCsv } from './csv.js';
+import { keepaliveCsv } from './experiments-csv.js';
 import { summaryMarkdown } from './markdown.js';
 import { redactDeep } from '../redact.js';
 import { withDerivedNumbers } from '../results/derived.js';
@@ -19,6 +20,7 @@ export const REPORTERS: Record<string, Renderer> = {
   'summary.csv': summaryCsv,
   'samples.csv': samplesCsv,
   'costs.csv': costsCsv,
+  'keepalive.csv': keepaliveCsv,
   'summary.md': summaryMarkdown,
   'report.html': async (model) => (await import('./html.js')).htmlReport(model),
 };

@@ -4,6 +4,7 @@ import { buildReportModel, type ReportModel } from '../report-model/model.js';
 import { formatCostGrowthMarkdown } from './cost-growth-markdown.js';
 import { formatCostMarkdown } from './cost-markdown.js';
 import { formatThresholdsMarkdown } from './thresholds-markdown.js';
+import { formatExperimentsMarkdown } from './experiments-markdown.js';
 import { summaryRows } from './csv.js';
 import { markdownCell } from './format.js';
 import { coldInWarmWarning } from '../units.js';
@@ -53,7 +54,7 @@ export function summaryMarkdown(model: ReportModel): string {
     lines.push('');
     for (const t of model.failedTargets) lines.push(`- **${cell(t.name)}** (${cell(t.kind)}): ${cell(t.failure)}`);
   }
-  for (const section of [formatCostMarkdown(model.results.targets), formatCostGrowthMarkdown(model.costGrowth, model.severalOrigins), formatThresholdsMarkdown(model.thresholds)]) {
+  for (const section of [formatExperimentsMarkdown(model), formatCostMarkdown(model.results.targets), formatCostGrowthMarkdown(model.costGrowth, model.severalOrigins), formatThresholdsMarkdown(model.thresholds)]) {
     if (section) lines.push('', section.trimEnd());
   }
   lines.push('');

@@ -13,6 +13,7 @@ export function rebuildFromCheckpoint(text: string, file: string): RunResults {
   const finished = new Map<string, TargetResult>();
   const coldSamples = new Map<string, ColdSampleRecord[]>();
   const warm = new Map<string, Extract<CheckpointRecord, { type: 'warm' }>['phase']>();
+  const experiments = new Map<string, Extract<CheckpointRecord, { type: 'experiments' }>['experiments']>();
   const started = new Map<string, Extract<CheckpointRecord, { type: 'target-start' }>['target']>();
   const order: string[] = [];
   for (const line of text.split('\n')) {
@@ -45,6 +46,10 @@ export function rebuildFromCheckpoint(text: string, file: string): RunResults {
         note(record.target);
         warm.set(record.target, record.phase);
         break;
+      case 'experiments':
+        note(record.target);
+        experiments.set(record.target, record.experiments);
+        break;
       case 'target':
         note(record.result.name);
         finished.set(record.result.name, record.result);
@@ -62,6 +67,7 @@ export function rebuildFromCheckpoint(text: string, file: string): RunResults {
     if (!start) return [];
     const samples = coldSamples.get(name) ?? [];
     const w = warm.get(name);
+    const e = experiments.get(name);
     return [{
       name,
       kind: start.kind,
@@ -74,6 +80,7 @@ export function rebuildFromCheckpoint(text: string, file: string): RunResults {
         ...(samples.length > 0 ? { cold: summariseColdSamples(samples, samples[0]?.strategy ?? 'unknown') } : {}),
         ...(w ? { warm: w } : {}),
       },
+      ...(e ? { experiments: e } : {}),
     }];
   });
   return {

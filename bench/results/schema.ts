@@ -5,6 +5,7 @@ import { z } from '../zod.js';
 import { TARGET_KINDS, type ByKind, type TargetKind } from '../config/schema.js';
 import { ERROR_KINDS } from '../errors.js';
 import { SCHEMA_VERSION } from './types.js';
+import { experimentsSchema, stagesSchema } from './experiment-schema.js';
 
 const num = z.number();
 const nullableNum = z.number().nullable();
@@ -67,6 +68,7 @@ export const warmPhaseSchema = z.looseObject({
   prewarm: num.optional(),
   coldInWarm: optionalNum,
   instances: optionalNum,
+  stages: stagesSchema.optional(),
 });
 
 const network = z.looseObject({
@@ -207,6 +209,7 @@ export const targetResultSchema = z.preprocess(
       network: network.optional(),
       coldPenaltyUs: optionalNum,
       capacity: capacity.optional(),
+      experiments: experimentsSchema.optional(),
     })
     .refine((t) => t.platform.kind === t.kind, { error: 'platform facts of another kind than the target', path: ['platform', 'kind'] }),
 );
@@ -251,5 +254,6 @@ export const checkpointRecordSchema = z.discriminatedUnion('type', [
   }),
   z.looseObject({ type: z.literal('cold-sample'), target: z.string(), sample: coldSampleSchema }),
   z.looseObject({ type: z.literal('warm'), target: z.string(), phase: warmPhaseSchema }),
+  z.looseObject({ type: z.literal('experiments'), target: z.string(), experiments: experimentsSchema }),
   z.looseObject({ type: z.literal('target'), result: targetResultSchema }),
 ]);

@@ -66,6 +66,25 @@ export interface WarmPhaseResult {
   coldInWarm?: number | null;
   /** Distinct instances that served the timed phase (instance header known); null otherwise. */
   instances?: number | null;
+  /** warm.stages / warm.trace: one entry per stage (or trace interval). */
+  stages?: StageResult[];
+}
+
+/** One stage of a varying-rate open model (phases/stage-tally.ts). */
+export interface StageResult {
+  /** Where the stage starts in the schedule, and how long it lasts, ms. */
+  startMs: number;
+  durationMs: number;
+  /** Requests per second at the stage's start and end (linear in between). */
+  fromRate: number;
+  toRate: number;
+  /** Requests intended within the stage. */
+  scheduled: number;
+  /** Requests that actually left within the stage's window. */
+  sent: number;
+  /** The stage's requests (by intended time) that failed, and that a cold start served. */
+  errors: number;
+  coldStarts: number;
 }
 
 export interface TargetResult {
@@ -94,6 +113,67 @@ export interface TargetResult {
   coldPenaltyUs?: number | null;
   /** What one instance (pod) sustained in the warm phase, and how that was derived. */
   capacity?: CapacityEstimate;
+  /** `burst:` and `keepalive:` (bench/experiments/). */
+  experiments?: ExperimentResults;
+}
+
+export interface ExperimentResults {
+  burst?: BurstResult;
+  keepalive?: KeepaliveResult;
+}
+
+/** One request of a burst, or the request after an idle gap. */
+export interface ExperimentSampleRecord {
+  startedAt: string;
+  latencyUs: number;
+  status: number | null;
+  error: ErrorKind | null;
+  /** Verified cold (as cold samples are), verified warm, or unknown. */
+  cold: boolean | null;
+  instance: string | null;
+  initUs: number | null;
+}
+
+export interface BurstSizeResult {
+  size: number;
+  /** Successful requests of every burst of this size. */
+  summary: LatencySummary;
+  histogram: string;
+  errorsByKind: Partial<Record<ErrorKind, number>>;
+  /** One entry per burst sent. */
+  bursts: Array<{
+    /** Control-plane time forcing the target cold before the burst. */
+    controlPlaneUs: number | null;
+    /** Distinct instances that answered (instance id); null when no response named one. */
+    instances: number | null;
+    /** Requests verified cold (new instances, or the platform's Init Duration); null when none could be verified. */
+    coldStarts: number | null;
+    requests: ExperimentSampleRecord[];
+  }>;
+}
+
+export interface BurstResult {
+  strategy: string;
+  sizes: BurstSizeResult[];
+}
+
+export interface KeepaliveGapResult {
+  idleMs: number;
+  /** Requests after this gap whose coldness was verified either way. */
+  samples: number;
+  cold: number;
+  /** Requests that could not be verified, and failed requests (both left out of p_cold). */
+  unverified: number;
+  errors: number;
+  /** Share of cold among the verified samples, with its Wilson 95% interval; null with no sample. */
+  pCold: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  requests: ExperimentSampleRecord[];
+}
+
+export interface KeepaliveResult {
+  gaps: KeepaliveGapResult[];
 }
 
 /** How the number of instances that served the warm phase was found: counted from an instance
