@@ -1,6 +1,6 @@
 // Target-file keys of the experiments (issue 16): `burst:`, `keepalive:` and the open model's
 // `warm.stages` / `warm.trace`. Input shapes only; normalize-experiments.ts turns them into config.
-import { z } from 'zod';
+import { z } from '../zod.js';
 
 /** Bounds that keep one experiment finite: a burst never opens more connections than this. */
 export const MAX_BURST_SIZE = 1000;

@@ -1,6 +1,6 @@
 // results.json's experiment blocks read back (`experiments.burst`, `experiments.keepalive`, a warm
 // phase's `stages`), checked against the shape bench/experiments/ writes. Loose, like schema.ts.
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { ERROR_KINDS } from '../errors.js';
 
 const num = z.number();
