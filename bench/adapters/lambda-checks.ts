@@ -11,6 +11,8 @@ export interface LambdaReadings {
   url: UrlReading;
   /** When the URL needs SigV4: why the credential chain gave no credentials (null: it did). */
   credentialsError: string | null;
+  /** The function's reserved concurrency (GetFunction's Concurrency); null: none or not readable. */
+  reservedConcurrency?: number | null;
 }
 
 export interface LambdaPlan {
@@ -27,7 +29,13 @@ export interface LambdaPlan {
 const WRITES_ENVIRONMENT: ReadonlySet<ColdStrategy> = new Set(['update-config', 'publish-version']);
 
 export function lambdaProblems(readings: LambdaReadings, plan: LambdaPlan): Problem[] {
-  return [...environmentProblems(readings.config, plan), ...versionProblems(readings.config, plan), ...loggingProblems(readings.config, plan), ...urlProblems(readings, plan)];
+  return [
+    ...environmentProblems(readings.config, plan),
+    ...versionProblems(readings.config, plan),
+    ...concurrencyProblems(readings.reservedConcurrency ?? null, plan),
+    ...loggingProblems(readings.config, plan),
+    ...urlProblems(readings, plan),
+  ];
 }
 
 /** Environment.Error (e.g. KMSAccessDeniedException): the variables cannot be read, so an update
@@ -97,4 +105,21 @@ export function urlProblems(readings: LambdaReadings, plan: LambdaPlan): Problem
       return problems;
     }
   }
+}
+
+/** Reserved concurrency 0 throttles every invoke (the function is switched off). null: not known. */
+export function concurrencyProblems(reserved: number | null, plan: LambdaPlan): Problem[] {
+  if (reserved !== 0) return [];
+  return [problemError(`${plan.label}: reserved concurrency is 0, so every invoke is throttled (the function is switched off); remove it (aws lambda delete-function-concurrency) or set it above 0`)];
+}
+
+/** What update-config / publish-version will change, and how many times. */
+export function lambdaChanges(plan: LambdaPlan & { samples: number; nonceKey: string }): string[] {
+  const n = plan.samples;
+  if (n === 0) return [];
+  if (plan.strategy === 'update-config') return [`${n} configuration update${n === 1 ? '' : 's'} of $LATEST (a new value of ${plan.nonceKey}), restored at the end`];
+  if (plan.strategy === 'publish-version') {
+    return [`${n} configuration update${n === 1 ? '' : 's'} of $LATEST (a new value of ${plan.nonceKey}) and ${n} published version${n === 1 ? '' : 's'}, deleted at the end; $LATEST restored`];
+  }
+  return [];
 }
