@@ -51,7 +51,7 @@ import { withApiKeepAlive } from '../keep-alive.js';
 import { EmulatedFunction } from './function.js';
 import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from './logs.js';
 import type { EmulatorSettings, FunctionSpec } from './model.js';
-import { createLambdaApiServer, MUTATING_OPERATIONS, type EmulatorStats, type RequestRecord } from './server.js';
+import { createLambdaApiServer, isDataPlane, MUTATING_OPERATIONS, type EmulatorStats, type RequestRecord } from './server.js';
 import type { SigningCredential } from './sigv4.js';
 import { createFunctionsExtension, type FunctionsExtension } from './create-function.js';
 import { IamStore } from '../iam/store.js';
@@ -112,6 +112,8 @@ export interface LocalLambda {
   stats: EmulatorStats;
   /** UpdateFunctionConfiguration / PublishVersion / DeleteFunction calls (of one function), oldest first. */
   mutatingCalls(functionName?: string): RequestRecord[];
+  /** Invoke calls (DryRun excepted) and Function URL requests (of one function), oldest first. */
+  dataPlaneRequests(functionName?: string): RequestRecord[];
   /** Roles made through the IAM API (served on the same endpoint). */
   iam: IamStore;
   /** Functions made by CreateFunction, those deleted, and their invocations. */
@@ -213,6 +215,7 @@ export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir =
     functions,
     stats,
     mutatingCalls: (name) => stats.requests.filter((r) => MUTATING_OPERATIONS.has(r.operation) && (name === undefined || r.function === name)),
+    dataPlaneRequests: (name) => stats.requests.filter((r) => isDataPlane(r) && (name === undefined || r.function === name)),
     iam,
     extension,
     stop() {
