@@ -35,6 +35,8 @@ before(async () => {
     functions: [
       { name: 'hello', handler: 'hello.handler', environment: { GREETING: 'hi' } },
       { name: 'sealed', handler: 'hello.handler', environment: { DB_PASSWORD: 'secret' }, kmsKey: { arn: 'arn:aws:kms:us-east-1:123456789012:key/abc', callerAccess: 'denied' } },
+      { name: 'off', handler: 'hello.handler', reservedConcurrency: 0 },
+      { name: 'provisioned', handler: 'hello.handler', aliases: ['live'], provisionedConcurrency: { qualifier: 'live', count: 2 } },
     ],
   });
   google = await startCloudFunctionsForTest({ functions: [], services: [{ name: 'web', region: TEST_REGION, idle: '30s', deployDelay: '100ms' }] });
@@ -159,11 +161,12 @@ test('plan names both errors with their fixes, exit 3; the ready target has its 
   assert.deepEqual(touches(), before, 'the text plan touched nothing either');
 });
 
-test('--json: every target has name, kind, ready, problems {severity, message}, changes and estimatedSeconds', async () => {
-  const run = await runColdbench(['plan', file('shape', lambdaTarget('ready-fn', 'hello') + knativeTarget('pinned-kn', 'pinned')), '--json', '--quiet'], { env: env() });
+test('--json: every target has name, kind, ready, problems {severity, message}, changes and estimatedSeconds; reserved concurrency 0 is an error', async () => {
+  const run = await runColdbench(['plan', file('shape', lambdaTarget('ready-fn', 'hello') + knativeTarget('pinned-kn', 'pinned') + lambdaTarget('off-fn', 'off')), '--json', '--quiet'], { env: env() });
   assert.equal(run.code, 3, run.stderr);
   const plan = JSON.parse(run.stdout) as { targets: unknown[] };
-  assert.equal(plan.targets.length, 2);
+  assert.equal(plan.targets.length, 3);
+  assert.match(byName(plan as PlanJson, 'off-fn').problems[0]?.message ?? '', /reserved concurrency is 0, so every invoke is throttled.*delete-function-concurrency/);
   for (const t of plan.targets as Array<Record<string, unknown>>) {
     assert.equal(typeof t.name, 'string');
     assert.ok(['lambda', 'knative'].includes(String(t.kind)));
@@ -189,7 +192,7 @@ test('bad input: exit 2 with one line naming the file, line and field; nothing i
   assert.deepEqual(touches(), before);
 });
 
-test('warnings alone are exit 0: a loopback url with scale-from-zero is named with its fix; an http target has facts and no problems', async () => {
+test('warnings alone are exit 0: a loopback url with scale-from-zero and provisioned concurrency on the qualifier are named with their fixes; an http target has facts and no problems', async () => {
   const run = await runColdbench(
     [
       'plan',
@@ -205,6 +208,13 @@ test('warnings alone are exit 0: a loopback url with scale-from-zero is named wi
   - name: plain
     kind: http
     url: ${http.url}
+  - name: warm-alias
+    kind: lambda
+    region: ${lambda.region}
+    endpoint: ${lambda.endpoint}
+    function: provisioned
+    qualifier: live
+    cold: { samples: 2, strategy: idle, idle: 1s }
 `,
       ),
       '--json',
@@ -220,6 +230,10 @@ test('warnings alone are exit 0: a loopback url with scale-from-zero is named wi
   assert.deepEqual(plain.problems, []);
   assert.deepEqual(plain.facts, { kind: 'http' });
   assert.ok(plain.network?.rttUs !== null, 'the URL was connected to (no request)');
+  const alias = byName(plan, 'warm-alias');
+  assert.equal(alias.ready, true);
+  assert.deepEqual(alias.changes, [], 'idle changes nothing');
+  assert.match(alias.problems.map((p) => `${p.severity}: ${p.message}`).join('\n'), /warning: .*qualifier live has provisioned concurrency 2: .*measure an alias or version without provisioned concurrency/);
 });
 
 test('run refuses the target with an error with the message plan printed, before any change; the others are measured', async () => {

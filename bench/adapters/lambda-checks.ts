@@ -13,6 +13,8 @@ export interface LambdaReadings {
   credentialsError: string | null;
   /** The function's reserved concurrency (GetFunction's Concurrency); null: none or not readable. */
   reservedConcurrency?: number | null;
+  /** Provisioned concurrency allocated to the target's qualifier; null: none or not readable. */
+  provisionedConcurrency?: number | null;
 }
 
 export interface LambdaPlan {
@@ -33,6 +35,7 @@ export function lambdaProblems(readings: LambdaReadings, plan: LambdaPlan): Prob
     ...environmentProblems(readings.config, plan),
     ...versionProblems(readings.config, plan),
     ...concurrencyProblems(readings.reservedConcurrency ?? null, plan),
+    ...provisionedProblems(readings.provisionedConcurrency ?? null, plan),
     ...loggingProblems(readings.config, plan),
     ...urlProblems(readings, plan),
   ];
@@ -111,6 +114,17 @@ export function urlProblems(readings: LambdaReadings, plan: LambdaPlan): Problem
 export function concurrencyProblems(reserved: number | null, plan: LambdaPlan): Problem[] {
   if (reserved !== 0) return [];
   return [problemError(`${plan.label}: reserved concurrency is 0, so every invoke is throttled (the function is switched off); remove it (aws lambda delete-function-concurrency) or set it above 0`)];
+}
+
+/** Provisioned concurrency on the qualifier: its requests go to pre-initialised environments, so
+ *  the cold samples meet no cold start until all of them are busy. */
+export function provisionedProblems(provisioned: number | null, plan: LambdaPlan): Problem[] {
+  if (provisioned === null || provisioned <= 0 || !plan.coldSamples) return [];
+  return [
+    problemWarning(
+      `${plan.label}: qualifier ${plan.qualifier} has provisioned concurrency ${provisioned}: its requests are served by pre-initialised environments, so cold samples meet a cold start only when all ${provisioned} are busy (they will be verified not cold); measure an alias or version without provisioned concurrency, or $LATEST`,
+    ),
+  ];
 }
 
 /** What update-config / publish-version will change, and how many times. */

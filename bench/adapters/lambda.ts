@@ -9,7 +9,7 @@
 // findings of lambda-checks.ts. The environment is restored and every published version deleted at
 // the end, on error and on Ctrl-C. Each cold sample goes over a new connection to the API (timed
 // DNS / TCP / TLS / first byte); warm calls keep their connections.
-import { GetFunctionCommand, InvokeCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, GetProvisionedConcurrencyConfigCommand, InvokeCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaTarget } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
 import { API_CALL_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS, LAMBDA_POLL_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
@@ -119,8 +119,16 @@ export class LambdaAdapter implements Adapter<'lambda'> {
     const reservedConcurrency = await this.control
       .send(new GetFunctionCommand({ FunctionName: this.fn.functionName }), { abortSignal: this.ctx.signal })
       .then((f) => f.Concurrency?.ReservedConcurrentExecutions ?? null, () => null);
-    const plan = { label: this.label, strategy: this.strategy, qualifier: this.fn.qualifier ?? LATEST, coldSamples: (this.target.cold?.samples ?? 0) > 0 };
-    const problems = lambdaProblems({ config, url: this.url, credentialsError, reservedConcurrency }, plan);
+    const qualifier = this.fn.qualifier;
+    // Provisioned concurrency is configured on an alias or version, never on $LATEST; none reads as a 404.
+    const provisionedConcurrency =
+      qualifier === undefined || qualifier === LATEST
+        ? null
+        : await this.control
+            .send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: this.fn.functionName, Qualifier: qualifier }), { abortSignal: this.ctx.signal })
+            .then((pc) => pc.AllocatedProvisionedConcurrentExecutions ?? pc.RequestedProvisionedConcurrentExecutions ?? null, () => null);
+    const plan = { label: this.label, strategy: this.strategy, qualifier: qualifier ?? LATEST, coldSamples: (this.target.cold?.samples ?? 0) > 0 };
+    const problems = lambdaProblems({ config, url: this.url, credentialsError, reservedConcurrency, provisionedConcurrency }, plan);
     try {
       await this.data.send(new InvokeCommand({ FunctionName: this.fn.functionName, Qualifier: this.fn.qualifier, InvocationType: 'DryRun' }), { abortSignal: this.ctx.signal });
     } catch (err) {

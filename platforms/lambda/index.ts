@@ -66,6 +66,8 @@ const functionSchema = z.strictObject({
   memorySize: z.int().min(128).max(10240).optional(),
   timeout: z.int().min(1).max(900).optional(),
   reservedConcurrency: z.int().nonnegative().optional(),
+  /** Reported by GetProvisionedConcurrencyConfig for that alias (no environments are kept warm). */
+  provisionedConcurrency: z.strictObject({ qualifier: z.string().regex(/^[a-zA-Z0-9-_]+$/), count: z.int().min(1) }).optional(),
   environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   logFormat: z.enum(['Text', 'JSON']).optional(),
   aliases: z.array(z.string().regex(/^[a-zA-Z0-9-_]+$/)).optional(),
@@ -142,6 +144,9 @@ export function parseLambdaEmulatorOptions(
     const moduleName = f.handler.slice(0, f.handler.lastIndexOf('.'));
     const file = ['.mjs', '.js', '.cjs'].map((ext) => path.join(functionsDir, moduleName + ext)).find((candidate) => existsSync(candidate));
     if (!file) throw new Error(`emulators.lambda.functions[${i}].handler: no module ${moduleName}.mjs or ${moduleName}.js in ${functionsDir}`);
+    if (f.provisionedConcurrency && !(f.aliases ?? []).includes(f.provisionedConcurrency.qualifier)) {
+      throw new Error(`emulators.lambda.functions[${i}].provisionedConcurrency.qualifier: ${JSON.stringify(f.provisionedConcurrency.qualifier)} is not one of the function's aliases`);
+    }
     if (f.snapStart && !file.endsWith('.cjs')) {
       throw new Error(`emulators.lambda.functions[${i}].snapStart: the emulator snapshots one CommonJS file using built-in modules only; ${path.basename(file)} is not a .cjs module`);
     }
@@ -156,6 +161,7 @@ export function parseLambdaEmulatorOptions(
       memorySize: f.memorySize ?? 128,
       timeout: f.timeout ?? 3,
       reservedConcurrency: f.reservedConcurrency,
+      ...(f.provisionedConcurrency ? { provisionedConcurrency: f.provisionedConcurrency } : {}),
       environment: Object.fromEntries(Object.entries(f.environment ?? {}).map(([k, v]) => [k, String(v)])),
       description: f.description ?? '',
       logging: { format: f.logFormat ?? 'Text', systemLevel: f.systemLogLevel ?? 'INFO', applicationLevel: f.applicationLogLevel ?? 'INFO' },

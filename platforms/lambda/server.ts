@@ -9,6 +9,7 @@
 //   GET    /2015-03-31/functions/                                   ListFunctions
 //   GET    /2021-10-31/functions/{name}/url[?Qualifier=]            GetFunctionUrlConfig
 //   GET    /2021-10-31/functions/{name}/urls                        ListFunctionUrlConfigs
+//   GET    /2019-09-30/functions/{name}/provisioned-concurrency?Qualifier=  GetProvisionedConcurrencyConfig
 //   ANY    /lambda-url/{name}/...   the function's URL (function-url.ts; SigV4-checked with AWS_IAM)
 // {name} arrives percent-encoded and may be a name, name:qualifier, partial or full ARN.
 // SigV4 signatures of API calls are not checked (the SDK computes them client-side); the Function
@@ -122,7 +123,7 @@ async function handle(req: http.IncomingMessage, functions: Map<string, Emulated
     return serveFunctionUrl(req, url, body, functions.get(segments[1] ?? ''), settings, stats.urlSignatures);
   }
   const api = segments[0];
-  if ((api !== '2015-03-31' && api !== '2021-10-31') || segments[1] !== 'functions') return unknownOperation(req, url);
+  if ((api !== '2015-03-31' && api !== '2021-10-31' && api !== '2019-09-30') || segments[1] !== 'functions') return unknownOperation(req, url);
   if (api === '2015-03-31' && segments.length === 2 && req.method === 'GET') {
     record('ListFunctions', null, null);
     return json(200, { Functions: [...functions.values()].map((f) => f.configuration()) });
@@ -169,6 +170,12 @@ async function handle(req: http.IncomingMessage, functions: Map<string, Emulated
     case '2021-10-31 GET url':
       record('GetFunctionUrlConfig', name, qualifier ?? null);
       return json(200, fn.urlConfigFor(qualifier, req.headers.host ?? '127.0.0.1'));
+    case '2019-09-30 GET provisioned-concurrency': {
+      record('GetProvisionedConcurrencyConfig', name, qualifier ?? null);
+      const pc = fn.spec.provisionedConcurrency;
+      if (!pc || pc.qualifier !== qualifier) throw new LambdaApiError(404, 'ProvisionedConcurrencyConfigNotFoundException', 'No Provisioned Concurrency Config found for this function');
+      return json(200, { RequestedProvisionedConcurrentExecutions: pc.count, AvailableProvisionedConcurrentExecutions: pc.count, AllocatedProvisionedConcurrentExecutions: pc.count, Status: 'READY', LastModified: new Date(0).toISOString() });
+    }
     case '2021-10-31 GET urls':
       record('ListFunctionUrlConfigs', name, null);
       return json(200, { FunctionUrlConfigs: [fn.urlConfig(req.headers.host ?? '127.0.0.1')] });
