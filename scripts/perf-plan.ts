@@ -4,7 +4,7 @@
 // the CLI plans a copy of targets/local.yaml without its `emulators:` key, so the time is the
 // plan's own: start-up, loading the file, reading every target and the connect-only probes.
 // Reference: `coldbench validate` of the same file (start-up and loading alone).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,10 +30,22 @@ const median = (values: number[]) => {
 
 const isEmulatorName = (name: string): name is EmulatorName => (EMULATOR_NAMES as readonly string[]).includes(name);
 
-function timeCli(args: string[], env: NodeJS.ProcessEnv): { ms: number; code: number } {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/coldbench.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'ignore'], timeout: 60_000 });
-  return { ms: performance.now() - started, code: result.status ?? -1 };
+/** Wall time of one CLI run, spawn to exit. Asynchronous: the emulators live in this process and
+ *  must keep answering while the CLI runs. */
+function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/coldbench.js'), ...args], { cwd: ROOT, env, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ ms: performance.now() - started, code: code ?? -1 });
+    });
+  });
 }
 
 export async function measurePlan(log: (line: string) => void, rounds = 5): Promise<PlanTiming> {
@@ -61,12 +73,12 @@ export async function measurePlan(log: (line: string) => void, rounds = 5): Prom
     const planMs: number[] = [];
     const validateMs: number[] = [];
     const exitCodes: number[] = [];
-    timeCli(['plan', file, '--json'], env); // first run: file-system caches, as a user's second plan
+    await timeCli(['plan', file, '--json'], env); // first run: file-system caches, as a user's second plan
     for (let round = 1; round <= rounds; round += 1) {
-      const plan = timeCli(['plan', file, '--json'], env);
+      const plan = await timeCli(['plan', file, '--json'], env);
       planMs.push(plan.ms);
       exitCodes.push(plan.code);
-      validateMs.push(timeCli(['validate', file], env).ms);
+      validateMs.push((await timeCli(['validate', file], env)).ms);
       log(`plan: round ${round}/${rounds}: plan ${plan.ms.toFixed(0)} ms (exit ${plan.code}), validate ${validateMs.at(-1)!.toFixed(0)} ms`);
     }
     return { rounds, planMs, validateMs, medianPlanMs: median(planMs), medianValidateMs: median(validateMs), exitCodes };

@@ -63,6 +63,7 @@ async function probe(url: string, timeoutMs: number, signal: AbortSignal): Promi
 }
 
 export async function planTarget(target: TargetConfig, options: { baseDir: string; signal: AbortSignal; log: (m: string) => void; pricing: Record<string, number | string> }): Promise<TargetPlan> {
+  const started = performance.now();
   const ctx = readOnlyContext(target, options.baseDir, options.signal, (m) => options.log(`${target.name}: ${m}`));
   let inspected: Inspection | { failure: string };
   try {
@@ -94,5 +95,6 @@ export async function planTarget(target: TargetConfig, options: { baseDir: strin
     facts,
     network,
     cost: runCost(target, facts ?? { kind: 'http' }, ms, options.pricing),
+    elapsedMs: Math.round(performance.now() - started),
   };
 }

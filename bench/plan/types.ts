@@ -19,6 +19,8 @@ export interface TargetPlan {
   facts: PlatformFacts | null;
   network: NetworkFacts | null;
   cost: RunCost;
+  /** How long inspecting and probing this target took, ms. */
+  elapsedMs: number;
 }
 
 export interface OriginPlanView {
