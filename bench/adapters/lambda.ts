@@ -9,7 +9,7 @@
 // findings of lambda-checks.ts. The environment is restored and every published version deleted at
 // the end, on error and on Ctrl-C. Each cold sample goes over a new connection to the API (timed
 // DNS / TCP / TLS / first byte); warm calls keep their connections.
-import { GetFunctionCommand, GetProvisionedConcurrencyConfigCommand, InvokeCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaTarget } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
 import { API_CALL_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS, LAMBDA_POLL_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
@@ -19,7 +19,7 @@ import type { LambdaFacts } from '../results/platform-facts.js';
 import { lambdaChanges, lambdaProblems } from './lambda-checks.js';
 import { createLambdaClient, describeSdkError } from './lambda-client.js';
 import { ConnectionObserver, observedAgents } from './lambda-cold-client.js';
-import { readConfiguration, waitUntilUpdated, writeEnvironment, type ControlWait } from './lambda-control.js';
+import { readConcurrency, readConfiguration, waitUntilUpdated, writeEnvironment, type ControlWait } from './lambda-control.js';
 import { invokeFunction } from './lambda-invoke.js';
 import { lambdaJournal, type LambdaEnvironmentUndo, type LambdaLocation } from './lambda-journal.js';
 import { VersionPublisher } from './lambda-publish.js';
@@ -116,17 +116,8 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       credentialsError = await credentialsProblem(credentials);
       this.signer = createUrlSigner(this.target.region, credentials);
     }
-    const reservedConcurrency = await this.control
-      .send(new GetFunctionCommand({ FunctionName: this.fn.functionName }), { abortSignal: this.ctx.signal })
-      .then((f) => f.Concurrency?.ReservedConcurrentExecutions ?? null, () => null);
     const qualifier = this.fn.qualifier;
-    // Provisioned concurrency is configured on an alias or version, never on $LATEST; none reads as a 404.
-    const provisionedConcurrency =
-      qualifier === undefined || qualifier === LATEST
-        ? null
-        : await this.control
-            .send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: this.fn.functionName, Qualifier: qualifier }), { abortSignal: this.ctx.signal })
-            .then((pc) => pc.AllocatedProvisionedConcurrentExecutions ?? pc.RequestedProvisionedConcurrentExecutions ?? null, () => null);
+    const { reservedConcurrency, provisionedConcurrency } = await readConcurrency(this.control, this.fn.functionName, qualifier, this.ctx.signal);
     const plan = { label: this.label, strategy: this.strategy, qualifier: qualifier ?? LATEST, coldSamples: (this.target.cold?.samples ?? 0) > 0 };
     const problems = lambdaProblems({ config, url: this.url, credentialsError, reservedConcurrency, provisionedConcurrency }, plan);
     try {
@@ -138,6 +129,13 @@ export class LambdaAdapter implements Adapter<'lambda'> {
     const account = /^arn:[^:]+:lambda:[^:]*:(\d+):/.exec(config.FunctionArn ?? '')?.[1];
     return {
       facts: this.describe(),
+      details: {
+        logFormat: config.LoggingConfig?.LogFormat ?? 'Text',
+        systemLogLevel: config.LoggingConfig?.SystemLogLevel ?? null,
+        reservedConcurrency,
+        provisionedConcurrency,
+        state: config.State ?? null,
+      },
       problems,
       changes: [...lambdaChanges({ ...plan, samples: this.target.cold?.samples ?? 0, nonceKey: NONCE_KEY }), ...commonChanges(this.target.cold)],
       where: { region: this.target.region, ...(account ? { account } : {}) },

@@ -123,6 +123,9 @@ export interface TargetWhere {
 export interface Inspection<K extends TargetKind = TargetKind> {
   /** What was read (the same facts describe() returns afterwards). */
   facts: PlatformFactsByKind[K];
+  /** Further settings read for the checks that results.json does not keep (log settings,
+   *  reserved and provisioned concurrency...), for `plan` to show. */
+  details?: Record<string, string | number | boolean | null>;
   /** error: the run would fail or do harm; warning: the numbers would mislead. Each names the fix. */
   problems: Problem[];
   /** What the run will change and how many times, e.g. "3 configuration updates of $LATEST, restored at the end". */

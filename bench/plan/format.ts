@@ -20,7 +20,7 @@ function table(rows: string[][]): string {
 
 function factsLine(t: TargetPlan): string | null {
   if (!t.facts) return null;
-  const parts = Object.entries(t.facts)
+  const parts = Object.entries({ ...t.facts, ...t.details })
     .filter(([k, v]) => k !== 'kind' && v !== null && v !== undefined && typeof v !== 'object')
     .map(([k, v]) => `${k} ${String(v)}`);
   return parts.length ? parts.join(', ') : null;

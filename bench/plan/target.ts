@@ -21,7 +21,6 @@ import type { TargetPlan } from './types.js';
 const PROBE_ATTEMPTS = 3;
 const PROBE_TIMEOUT_MS = 3_000;
 
-
 /** An adapter context for read-only use: a journal that refuses (plan must change nothing). */
 function readOnlyContext(target: TargetConfig, baseDir: string, signal: AbortSignal, log: (m: string) => void): AdapterContext {
   const journal: Journal = {
@@ -93,6 +92,7 @@ export async function planTarget(target: TargetConfig, options: { baseDir: strin
     timeBasis: [...prediction.basis, ...extras.map((e) => e.basis)],
     where: { ...(target.region ? { region: target.region } : {}), ...inspection?.where },
     facts,
+    details: inspection?.details ?? {},
     network,
     cost: runCost(target, facts ?? { kind: 'http' }, ms, options.pricing),
     elapsedMs: Math.round(performance.now() - started),

@@ -17,6 +17,8 @@ export interface TargetPlan {
   timeBasis: string[];
   where: TargetWhere;
   facts: PlatformFacts | null;
+  /** Further settings read for the checks (log settings, reserved / provisioned concurrency...). */
+  details: Record<string, string | number | boolean | null>;
   network: NetworkFacts | null;
   cost: RunCost;
   /** How long inspecting and probing this target took, ms. */
