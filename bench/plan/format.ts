@@ -39,7 +39,7 @@ function targetBlock(t: TargetPlan): string[] {
   lines.push(t.changes.length ? '  changes:' : '  changes: none on the platform');
   for (const c of t.changes) lines.push(`    - ${c}`);
   lines.push(`  time:    ~${seconds(t.estimatedSeconds)} (${t.timeBasis.join('; ')})`);
-  lines.push(`  cost:    ~${money(t.cost.amount, t.cost.currency)} (${t.cost.basis.join('; ')})`);
+  lines.push(`  cost:    ${t.cost.amount === null ? '' : '~'}${money(t.cost.amount, t.cost.currency)} (${t.cost.basis.join('; ')})`);
   for (const p of t.problems) lines.push(`  ${p.severity === 'error' ? '✖ error' : '⚠ warning'}: ${p.message}`);
   return lines;
 }
