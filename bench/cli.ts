@@ -1,4 +1,4 @@
-// coldbench command line: run, validate, report, compare, export, history, restore. Exit codes per
+// coldbench command line: run, validate, plan, report, compare, export, history, restore. Exit codes per
 // the contract: 0 ok, 1 threshold/regression, 2 bad input, 3 run failed, 130 interrupted.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -195,6 +195,14 @@ export function buildProgram(): Command {
     .description('check a target file without touching any target (exit 0 valid, 2 invalid)')
     .argument('<target-file>')
     .action(action(validateCommand));
+
+  program
+    .command('plan')
+    .description('what a run would change, how long it would take, what it would cost and what would go wrong, touching nothing (exit 0 ready, 3 a target has an error, 2 bad input)')
+    .argument('<target-file>')
+    .option('--json', 'print the plan as JSON')
+    .option('-q, --quiet', 'no progress output')
+    .action(action(async (file: string, opts: { json?: boolean; quiet?: boolean }) => (await import('./plan/command.js')).planCommand(file, opts)));
 
   program
     .command('report')

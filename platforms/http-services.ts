@@ -59,6 +59,8 @@ export interface HttpService {
   url: string;
   /** Number of instance processes started so far (cold starts). */
   readonly starts: number;
+  /** Requests received so far (the data plane; the service has no control plane to change). */
+  readonly requests: number;
   /** Instance processes running now. */
   readonly instances: number;
   readonly running: boolean;
@@ -72,6 +74,7 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
   const instances = new Set<Instance>();
   const starting = new Set<Starting>();
   let starts = 0;
+  let requests = 0;
   let stopped = false;
 
   const launch = (pinned: boolean): Promise<Instance> => {
@@ -140,6 +143,7 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
   };
 
   const server = http.createServer(async (req, res) => {
+    requests += 1;
     let target: Instance;
     try {
       target = await acquire();
@@ -191,6 +195,9 @@ export async function startHttpService(input: HttpServiceOptions): Promise<HttpS
     url: `http://127.0.0.1:${port}/`,
     get starts() {
       return starts;
+    },
+    get requests() {
+      return requests;
     },
     get instances() {
       return instances.size;

@@ -2,7 +2,8 @@
 // machine, and prints a table of ratios. It never fails on absolute times (CI does not run it); the
 // "goal" column says whether each figure meets the goal of issue 6 on this run.
 //
-//   npm run perf [-- --only accuracy,stages,stall,loopback,throughput,noise,memory,reports,startup] [--json FILE]
+//   npm run perf [-- --only accuracy,stages,stall,loopback,throughput,noise,memory,reports,startup,plan] [--json FILE]
+//   (the plan section starts the demo's emulators on their fixed ports: run it under flock /tmp/coldbench-demo.lock)
 //   npm run perf:startup          (the startup section alone)
 //
 // Only 127.0.0.1 is ever talked to; every phase is bounded in time (the whole run takes ~1.5 min).
@@ -16,6 +17,7 @@ import { runClosedModel } from '../bench/phases/warm-closed.js';
 import type { WarmEngineResult } from '../bench/phases/warm-types.js';
 import { COLD_TRUTH_US, measureAccuracy, WARM_TRUTH_US } from './perf-accuracy.js';
 import { timeReports } from './perf-reports.js';
+import { measurePlan } from './perf-plan.js';
 import { measureStages } from './perf-stages.js';
 import { measureStartup, STARTUP_COMMANDS } from './perf-startup.js';
 import {
@@ -30,7 +32,7 @@ import {
 } from './perf-tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['accuracy', 'stages', 'stall', 'loopback', 'throughput', 'noise', 'memory', 'reports', 'startup'] as const;
+const SECTIONS = ['accuracy', 'stages', 'stall', 'loopback', 'throughput', 'noise', 'memory', 'reports', 'startup', 'plan'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Row {
@@ -347,7 +349,22 @@ async function startup(): Promise<void> {
   }
 }
 
-const RUNNERS: Record<Section, () => Promise<void>> = { accuracy, stages, stall, loopback, throughput, noise, memory, reports, startup };
+// 8. `coldbench plan` of the demo file once its emulators are up (issue 14: under 3 s).
+async function plan(): Promise<void> {
+  log('plan: coldbench plan of targets/local.yaml against the demo emulators, vs coldbench validate of the same file');
+  const result = await measurePlan(log);
+  raw.plan = result;
+  rows.push({
+    measure: 'plan of the demo file (emulators up; median of 5)',
+    coldbench: `${result.medianPlanMs.toFixed(0)} ms (exit ${[...new Set(result.exitCodes)].join('/')})`,
+    reference: `coldbench validate ${result.medianValidateMs.toFixed(0)} ms`,
+    ratio: `${(result.medianPlanMs / result.medianValidateMs).toFixed(2)}x`,
+    goal: 'under 3 s, exit 0',
+    meets: result.medianPlanMs < 3000 && result.exitCodes.every((c) => c === 0),
+  });
+}
+
+const RUNNERS: Record<Section, () => Promise<void>> = { accuracy, stages, stall, loopback, throughput, noise, memory, reports, startup, plan };
 
 function parseArgs(argv: string[]): { only: Section[]; json?: string } {
   let only: Section[] = [...SECTIONS];

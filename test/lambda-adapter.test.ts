@@ -136,7 +136,9 @@ test('error kinds: a throttle is "throttled" (one attempt), a handler error "fun
   const throttled = new LambdaAdapter(lambdaTarget(lambda, { function: 'throttled' }), adapterContext(memoryJournal()));
   const failing = new LambdaAdapter(lambdaTarget(lambda, { payload: { fail: 'no luck' }, cold: null }), adapterContext(memoryJournal()));
   try {
-    await throttled.prepare();
+    // Reserved concurrency 0 is refused up front (every invoke would be throttled); invoked anyway,
+    // the throttle is counted as such.
+    await assert.rejects(throttled.prepare(), (err: Error) => err instanceof TargetFailure && /reserved concurrency is 0/.test(err.message));
     const t = await throttled.invoke({ fresh: false });
     assert.equal(t.error, 'throttled');
     assert.equal(t.status, 429);

@@ -3,7 +3,7 @@
 // forced: a Functions-API update would run a Cloud Build every time (minutes per sample, an image
 // per sample, and another build to restore), so update-config deploys a new revision of the
 // service through the Cloud Run Admin API instead (cloud-run-revisions.ts): same image, no build.
-// - prepare: read the function (URL, state, trigger) and, for update-config, its service; check
+// - inspect (read-only; prepare starts with it, `plan` shows it): read the function (URL, state, trigger) and, for update-config, its service; check
 //   everything up front (google-problems.ts); fetch an ID token for the service URL's origin.
 // - Cold verification: after a new revision only the instance's uptime proves a cold start
 //   (google-http.ts). Warm load is plain HTTP with the Authorization header, refreshed before expiry.
@@ -18,16 +18,18 @@ import { bytesToMegabytes, defaultCpuFor, memoryBytes, parseQuantity } from '../
 import { createAuth, createFunctionsClient, functionName, stateName, type FunctionServiceClient, type GcfFunction } from './cloud-function-client.js';
 import { cloudFunctionJournal } from './cloud-function-journal.js';
 import { createServicesClient, type RunService, type ServicesClient } from './cloud-run-client.js';
-import { RevisionChanger, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
+import { COLD_START_ANNOTATION, RevisionChanger, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
 import { credentialKind, credentialProblems, idTokenAudience } from './google-auth.js';
 import { googleFailure, reasonOf } from './google-errors.js';
 import { GoogleCaller } from './google-http.js';
-import { audienceProblems, functionProblems, serviceProblems, type CheckedTarget } from './google-problems.js';
+import { audienceProblems, functionProblems, revisionChanges, serviceProblems, type CheckedTarget } from './google-problems.js';
 import { enforceProblems, type Problem } from './problems.js';
-import { forceColdCommon, idleWait } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation } from './types.js';
+import { commonChanges, forceColdCommon, idleWait } from './strategies.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Inspection, Invocation } from './types.js';
 
 export { COLD_START_ANNOTATION } from './cloud-run-revisions.js';
+
+const isError = (p: Problem) => p.severity === 'error';
 
 /** '256M' -> 256, '1Gi' -> 1073.742 (megabytes, as Google prices memory). */
 export function memoryMegabytes(value: string | null | undefined): number | null {
@@ -43,6 +45,12 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
   private services: ServicesClient | null = null;
   private fn: GcfFunction | null = null;
   private changer: RevisionChanger | null = null;
+  private auth: GoogleAuth | undefined;
+  /** The function's Cloud Run service (update-config only). */
+  private service: RunService | null = null;
+  /** The URL called and the ID token audience, as inspect() found them. */
+  private url = '';
+  private audience = '';
   private readonly caller: GoogleCaller;
   private readonly change: JournaledChange<RevisionUndo, RevisionLocation>;
 
@@ -64,13 +72,18 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     return { timeoutMs: this.target.cold?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0, signal: this.ctx.signal, log: this.ctx.log };
   }
 
-  async prepare(): Promise<void> {
+  /** Read-only: the credentials' kind, the function and, for update-config, its Cloud Run service. */
+  async inspect(): Promise<Inspection<'cloud-function'>> {
     const updates = this.strategy === 'update-config';
-    const auth: GoogleAuth = await createAuth();
+    const auth = (this.auth ??= await createAuth());
+    const where = { project: this.target.project, region: this.target.region };
+    const changes = (service: string) => [...revisionChanges(this.strategy, this.target.cold?.samples ?? 0, service, COLD_START_ANNOTATION), ...commonChanges(this.target.cold)];
+    const early = (problems: Problem[]) => ({ facts: this.describe(), problems, changes: changes(this.fn?.serviceConfig?.service ?? `of ${this.name}`), where, dataPlane: this.target.url ?? null });
     // Credentials that cannot mint an accepted ID token stop the target before any API call.
-    if (this.target.auth === 'id-token') enforceProblems(credentialProblems(await credentialKind(auth), this.subject), this.ctx);
+    const problems: Problem[] = this.target.auth === 'id-token' ? credentialProblems(await credentialKind(auth), this.subject) : [];
+    if (problems.some(isError)) return early(problems);
     try {
-      this.functions = await createFunctionsClient(auth, this.target.apiEndpoint);
+      this.functions ??= await createFunctionsClient(auth, this.target.apiEndpoint);
       this.ctx.log(`reading ${this.name}`);
       [this.fn] = await this.functions.getFunction({ name: this.name });
     } catch (err) {
@@ -80,36 +93,42 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     }
     const fn = this.fn;
     const checked: CheckedTarget = { subject: this.subject, strategy: this.strategy, auth: this.target.auth, uptimeHeader: this.target.cold?.instanceUptimeHeader !== undefined };
-    const problems: Problem[] = fn ? functionProblems(fn, { ...checked, url: this.target.url }) : [];
-    enforceProblems(problems.filter((p) => p.severity === 'error'), this.ctx);
+    problems.push(...(fn ? functionProblems(fn, { ...checked, url: this.target.url }) : []));
+    if (problems.some(isError)) return early(problems);
 
-    let service: RunService | null = null;
     const serviceName = fn?.serviceConfig?.service ?? '';
     if (updates) {
       try {
-        this.services = await createServicesClient(auth, this.target.apiEndpoint);
-        [service] = await this.services.getService({ name: serviceName });
+        this.services ??= await createServicesClient(auth, this.target.apiEndpoint);
+        [this.service] = await this.services.getService({ name: serviceName });
       } catch (err) {
         throw googleFailure('cloud-function', this.target.name, `reading the Cloud Run service ${serviceName} of ${this.name}`, err);
       }
-      problems.push(...serviceProblems(service, checked));
+      problems.push(...serviceProblems(this.service, checked));
     }
+    const service = this.service;
     const url = this.target.url ?? fn?.serviceConfig?.uri ?? fn?.url ?? '';
     if (!url) throw new TargetFailure(`${this.subject}: no URL to call; set url`);
     // The service's own URL is always an accepted audience, whatever URL the calls go to.
-    const audience = idTokenAudience(service?.uri || fn?.serviceConfig?.uri || url);
+    this.audience = idTokenAudience(service?.uri || fn?.serviceConfig?.uri || url);
     const known: RunService | null = service ?? (fn ? { name: this.name, uri: fn.serviceConfig?.uri ?? null, urls: fn.url ? [fn.url] : [] } : null);
-    problems.push(...audienceProblems(audience, known, checked));
-    enforceProblems(problems, this.ctx);
+    problems.push(...audienceProblems(this.audience, known, checked));
+    this.url = url;
+    return { facts: { ...this.describe(), url }, problems, changes: changes(serviceName), where, dataPlane: url };
+  }
 
-    await this.caller.setUp(auth, url, audience);
+  async prepare(): Promise<void> {
+    enforceProblems((await this.inspect()).problems, this.ctx);
+    const { auth, service } = this;
+    if (!auth) throw new TargetFailure(`${this.subject}: inspect() made no credentials`);
+    await this.caller.setUp(auth, this.url, this.audience);
     if (service && this.services) {
       this.changer = new RevisionChanger({
         kind: 'cloud-function',
         target: this.target.name,
         client: this.services,
         service,
-        location: { apiEndpoint: this.target.apiEndpoint ?? null, project: this.target.project, region: this.target.region, function: this.target.function, service: serviceName },
+        location: { apiEndpoint: this.target.apiEndpoint ?? null, project: this.target.project, region: this.target.region, function: this.target.function, service: this.fn?.serviceConfig?.service ?? '' },
         change: this.change,
         wait: () => this.wait(),
         log: this.ctx.log,

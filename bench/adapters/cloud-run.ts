@@ -1,6 +1,6 @@
 // kind: cloud-run: a plain Cloud Run service, through the Cloud Run Admin API v2. The same data
 // plane and cold strategy as a v2 function (which is a Cloud Run service too):
-// - prepare: read the service (URL, readiness, traffic, scaling, custom audiences; needed for
+// - inspect (read-only; prepare starts with it, `plan` shows it): read the service (URL, readiness, traffic, scaling, custom audiences; needed for
 //   update-config and when no url is given), check everything up front (google-problems.ts),
 //   fetch an ID token for the service URL's origin.
 // - update-config: a new value of one template annotation is a new revision of the same image
@@ -16,14 +16,14 @@ import { TargetFailure } from '../errors.js';
 import { bytesToMegabytes, memoryBytes, parseQuantity } from '../quantity.js';
 import type { CloudRunFacts } from '../results/platform-facts.js';
 import { conditionState, createServicesClient, runServiceName, shortRevision, type RunService, type ServicesClient } from './cloud-run-client.js';
-import { restoreRevisionChange, revisionChangeSchema, RevisionChanger, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
+import { COLD_START_ANNOTATION, restoreRevisionChange, revisionChangeSchema, RevisionChanger, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
 import { createAuth, credentialKind, credentialProblems, idTokenAudience } from './google-auth.js';
 import { googleFailure, reasonOf } from './google-errors.js';
 import { GoogleCaller } from './google-http.js';
-import { audienceProblems, serviceProblems, type CheckedTarget } from './google-problems.js';
+import { audienceProblems, revisionChanges, serviceProblems, type CheckedTarget } from './google-problems.js';
 import { enforceProblems, type Problem } from './problems.js';
-import { forceColdCommon, idleWait } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation } from './types.js';
+import { commonChanges, forceColdCommon, idleWait } from './strategies.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Inspection, Invocation } from './types.js';
 
 export class CloudRunAdapter implements Adapter<'cloud-run'> {
   readonly kind = 'cloud-run';
@@ -32,6 +32,10 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
   private client: ServicesClient | null = null;
   private service: RunService | null = null;
   private changer: RevisionChanger | null = null;
+  private auth: GoogleAuth | undefined;
+  /** The URL called and the ID token audience, as inspect() found them. */
+  private url = '';
+  private audience = '';
   private readonly caller: GoogleCaller;
   private readonly change: JournaledChange<RevisionUndo, RevisionLocation>;
 
@@ -53,13 +57,17 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
     return { timeoutMs: this.target.cold?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0, signal: this.ctx.signal, log: this.ctx.log };
   }
 
-  async prepare(): Promise<void> {
+  /** Read-only: the credentials' kind, the service (readiness, traffic, scaling, audiences). */
+  async inspect(): Promise<Inspection<'cloud-run'>> {
     const updates = this.strategy === 'update-config';
-    const auth: GoogleAuth = await createAuth();
+    const auth = (this.auth ??= await createAuth());
+    const where = { project: this.target.project, region: this.target.region };
+    const changes = [...revisionChanges(this.strategy, this.target.cold?.samples ?? 0, this.name, COLD_START_ANNOTATION), ...commonChanges(this.target.cold)];
     // Credentials that cannot mint an accepted ID token stop the target before any API call.
-    if (this.target.auth === 'id-token') enforceProblems(credentialProblems(await credentialKind(auth), this.subject), this.ctx);
+    const problems: Problem[] = this.target.auth === 'id-token' ? credentialProblems(await credentialKind(auth), this.subject) : [];
+    if (problems.some((p) => p.severity === 'error')) return { facts: this.describe(), problems, changes, where, dataPlane: this.target.url ?? null };
     try {
-      this.client = await createServicesClient(auth, this.target.apiEndpoint);
+      this.client ??= await createServicesClient(auth, this.target.apiEndpoint);
       this.ctx.log(`reading ${this.name}`);
       [this.service] = await this.client.getService({ name: this.name });
     } catch (err) {
@@ -71,12 +79,18 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
     if (!url) throw new TargetFailure(`${this.subject}: service ${this.name} has no uri (is it deployed?); set url`);
     const checked: CheckedTarget = { subject: this.subject, strategy: this.strategy, auth: this.target.auth, uptimeHeader: this.target.cold?.instanceUptimeHeader !== undefined };
     // The service's own URL is always an accepted audience, whatever URL the calls go to.
-    const audience = idTokenAudience(service?.uri || url);
-    const problems: Problem[] = [...(service ? serviceProblems(service, checked) : []), ...audienceProblems(audience, service, checked)];
-    enforceProblems(problems, this.ctx);
+    this.audience = idTokenAudience(service?.uri || url);
+    problems.push(...(service ? serviceProblems(service, checked) : []), ...audienceProblems(this.audience, service, checked));
+    this.url = url;
+    return { facts: { ...this.describe(), url }, problems, changes, where, dataPlane: url };
+  }
 
-    await this.caller.setUp(auth, url, audience);
-    if (updates && service && this.client) {
+  async prepare(): Promise<void> {
+    enforceProblems((await this.inspect()).problems, this.ctx);
+    const { auth, service } = this;
+    if (!auth) throw new TargetFailure(`${this.subject}: inspect() made no credentials`);
+    await this.caller.setUp(auth, this.url, this.audience);
+    if (this.strategy === 'update-config' && service && this.client) {
       this.changer = new RevisionChanger({
         kind: 'cloud-run',
         target: this.target.name,

@@ -81,3 +81,9 @@ export function audienceProblems(audience: string, service: RunService | null, t
     problemError(`${t.subject}: ${service.name ?? ''} does not accept ID tokens for ${audience} (it accepts ${[...accepted].join(', ')}); call its own URL or add ${audience} to its custom audiences`),
   ];
 }
+
+/** What update-config will change: one new revision per sample, and the original template back. */
+export function revisionChanges(strategy: string, samples: number, service: string, annotation: string): string[] {
+  if (strategy !== 'update-config' || samples === 0) return [];
+  return [`${samples} new revision${samples === 1 ? '' : 's'} of Cloud Run service ${service} (a new value of annotation ${annotation}: the same image, no build), the original template restored at the end`];
+}

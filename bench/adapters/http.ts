@@ -1,9 +1,10 @@
 // kind: http: any URL. Cold strategies none / idle / command; verification through instanceHeader.
 import type { HttpTarget } from '../config/schema.js';
 import { timedRequest } from '../http/timed-request.js';
-import { forceColdCommon } from './strategies.js';
+import { enforceProblems } from './problems.js';
+import { commonChanges, forceColdCommon } from './strategies.js';
 import type { HttpFacts } from '../results/platform-facts.js';
-import type { Adapter, AdapterContext, AdapterModule, HttpRequestSpec, Invocation } from './types.js';
+import type { Adapter, AdapterContext, AdapterModule, HttpRequestSpec, Inspection, Invocation } from './types.js';
 
 export function httpRequestSpec(target: { url: string; method: string; headers: Record<string, string>; body?: string }): HttpRequestSpec {
   return { url: target.url, method: target.method, headers: target.headers, body: target.body };
@@ -28,7 +29,14 @@ export class HttpAdapter implements Adapter<'http'> {
     private readonly ctx: AdapterContext,
   ) {}
 
-  async prepare(): Promise<void> {}
+  /** Nothing to read: the URL is all there is (no request is sent; plan measures the connection). */
+  async inspect(): Promise<Inspection<'http'>> {
+    return { facts: this.describe(), problems: [], changes: commonChanges(this.target.cold), dataPlane: this.target.url };
+  }
+
+  async prepare(): Promise<void> {
+    enforceProblems((await this.inspect()).problems, this.ctx);
+  }
 
   async forceCold() {
     return (await forceColdCommon(this.target.cold, this.ctx)) ?? {};

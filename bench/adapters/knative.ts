@@ -1,6 +1,6 @@
 // kind: knative: a Knative Service, called at `url` or at the Service's status.url; through an
 // ingress address (`url` on another host than status.url) the Host header is status.url's host
-// unless `host` says otherwise. Up front (knative-problems.ts) it refuses what keeps the service
+// unless `host` says otherwise. Up front (inspect(), knative-problems.ts) it refuses what keeps the service
 // from zero and predicts the wait per sample. Cold strategy scale-to-zero changes nothing on the
 // platform: forceCold watches the pods (bounded, with progress) until none is Pending or Running
 // without a deletionTimestamp (Knative's own "at zero" check), then the sample is one request on a
@@ -20,9 +20,9 @@ import { PodWatch, waitForPods } from './kube-watch.js';
 import { ingressHost, knativeProblems, predictZeroWait, readKnativePlan } from './knative-problems.js';
 import { asKnativeService, type KnativeServiceObject } from './knative-service.js';
 import { newPodTimes } from './knative-pod-times.js';
-import { enforceProblems } from './problems.js';
-import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
+import { enforceProblems, type Problem } from './problems.js';
+import { commonChanges, forceColdCommon } from './strategies.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Inspection, Invocation } from './types.js';
 
 /** Knative's "scaled to zero": no pod Pending, none Running without a deletion timestamp. */
 export function isAtZero(pods: V1Pod[]): boolean {
@@ -57,7 +57,9 @@ export class KnativeAdapter implements Adapter<'knative'> {
     return this.target.cold?.strategy === 'scale-to-zero';
   }
 
-  async prepare(): Promise<void> {
+  /** Read-only: the service, knative-serving/config-autoscaler, and the findings about them
+   *  (scale-to-zero changes nothing: it only waits, for as long as predicted here). */
+  async inspect(): Promise<Inspection<'knative'>> {
     const needsApi = !this.target.url || this.scaleToZero;
     let service: KnativeServiceObject | undefined;
     try {
@@ -66,19 +68,35 @@ export class KnativeAdapter implements Adapter<'knative'> {
       if (needsApi) throw err;
       this.ctx.log(`could not read ${this.name} for the report: ${messageOf(err)}`);
     }
+    const problems: Problem[] = [];
+    let coldWaitMs: number | undefined;
     if (service && this.clients) {
       const plan = await readKnativePlan(this.clients, this.target, service, this.ctx.signal);
       if ('unreadable' in plan.autoscaler && this.scaleToZero) {
         this.ctx.log(`could not read knative-serving/config-autoscaler (${plan.autoscaler.unreadable}): assuming Knative's defaults for the checks`);
       }
-      enforceProblems(knativeProblems(plan), this.ctx);
+      problems.push(...knativeProblems(plan));
       if (this.scaleToZero) {
         const wait = predictZeroWait(plan);
+        coldWaitMs = wait.maxMs;
         this.ctx.log(`each cold sample first waits for scale to zero: ${Math.round(wait.minMs / 1000)}-${Math.round(wait.maxMs / 1000)} s (${wait.because})`);
       }
     }
     if (!this.url) throw new TargetFailure(`target ${this.target.name}: ${this.name} has no status.url yet and the target sets no url`);
     this.host = ingressHost({ url: this.target.url, host: this.target.host }, service?.status?.url);
+    const location = this.clients?.location;
+    return {
+      facts: this.describe(),
+      problems,
+      changes: commonChanges(this.target.cold),
+      ...(location ? { where: { server: location.server, context: location.context, namespace: location.namespace } } : {}),
+      dataPlane: this.url,
+      ...(coldWaitMs !== undefined ? { coldWaitMs } : {}),
+    };
+  }
+
+  async prepare(): Promise<void> {
+    enforceProblems((await this.inspect()).problems, this.ctx);
     if (this.host && !this.target.host) this.ctx.log(`sending Host: ${this.host} (from status.url) to ${this.url}`);
   }
 

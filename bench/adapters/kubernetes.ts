@@ -1,5 +1,5 @@
 // kind: kubernetes: a Deployment reached at `url`, or at `service:` through the API server's service
-// proxy with the kubeconfig's credentials (kube-proxy.ts). Up front (kubernetes-problems.ts): the
+// proxy with the kubeconfig's credentials (kube-proxy.ts). Up front (inspect(), kubernetes-problems.ts): the
 // Service and its port, HPAs and KEDA ScaledObjects that would fight the replica count, a loopback
 // url (port-forward). Cold strategy scale-from-zero: forceCold scales the Deployment to 0 through
 // the scale subresource and watches its pods until none is left (untimed; terminated pods, such as
@@ -23,9 +23,9 @@ import { PodWatch, waitForPods } from './kube-watch.js';
 import { kubernetesJournal, type KubernetesLocation, type KubernetesUndo } from './kubernetes-journal.js';
 import { kubernetesProblems, readKubernetesPlan } from './kubernetes-problems.js';
 import { patchReplicas, sampleScaleUp } from './kubernetes-scale.js';
-import { enforceProblems } from './problems.js';
-import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Invocation } from './types.js';
+import { enforceProblems, type Problem } from './problems.js';
+import { commonChanges, forceColdCommon, times } from './strategies.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, HttpRequestSpec, Inspection, Invocation } from './types.js';
 
 export { isStillStarting, patchReplicas } from './kubernetes-scale.js';
 
@@ -35,6 +35,8 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
   private originalReplicas: number | null = null;
   private pods: PodWatch | undefined;
   private request: HttpRequestSpec | undefined;
+  /** The service proxy URL inspect() resolved (`service:` targets). */
+  private proxyTarget: string | undefined;
   private facts: KubernetesFacts = { kind: 'kubernetes' };
   private readonly change: JournaledChange<KubernetesUndo, KubernetesLocation>;
 
@@ -69,12 +71,24 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
     return new TargetFailure(`target ${this.target.name}: cannot ${action} ${this.name}${context}: ${why}`);
   }
 
-  async prepare(): Promise<void> {
+  /** Read-only: the Deployment, and for scale-from-zero or `service:` the Service, HPAs and KEDA
+   *  ScaledObjects, with the findings about them and the scaling the run will do. */
+  async inspect(): Promise<Inspection<'kubernetes'>> {
+    const inspection = (problems: Problem[], dataPlane: string | null): Inspection<'kubernetes'> => {
+      const location = this.clients?.location;
+      return {
+        facts: this.describe(),
+        problems,
+        changes: [...this.scalingChanges(), ...commonChanges(this.target.cold)],
+        ...(location ? { where: { server: location.server, context: location.context, namespace: location.namespace } } : {}),
+        dataPlane,
+      };
+    };
     // The API is needed for the control plane and for the proxy; none / idle / command against a
     // plain URL only read it for the report.
     if (!this.scaleFromZero && !this.viaApiServer) {
       await this.readDeployment().catch((err) => this.ctx.log(`could not read ${this.name} for the report: ${apiErrorReason(err)}`));
-      return;
+      return inspection([], this.target.url ?? null);
     }
     const deployment = await this.readDeployment();
     const clients = this.clients;
@@ -82,13 +96,30 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
     const plan = await readKubernetesPlan(clients, this.target, deployment, this.ctx.signal).catch((err: unknown) => {
       throw this.failure('check', err);
     });
-    enforceProblems(kubernetesProblems(plan), this.ctx);
+    const problems = kubernetesProblems(plan);
+    this.proxyTarget = undefined;
     if (this.target.service && plan.service) {
       const port = proxyPort(plan.service, this.target.servicePort);
-      if ('problem' in port) throw new TargetFailure(`target ${this.target.name}: ${port.problem}`);
-      const url = proxyUrl(clients.location.server, clients.location.namespace, this.target.service, port, this.target.path ?? '/');
-      this.request = await proxiedRequest(clients.config, url, { method: this.target.method, headers: this.target.headers, body: this.target.body });
-      this.ctx.log(`requests go through the API server's service proxy: ${url}`);
+      // A port that does not exist is among kubernetesProblems' errors.
+      if (!('problem' in port)) this.proxyTarget = proxyUrl(clients.location.server, clients.location.namespace, this.target.service, port, this.target.path ?? '/');
+    }
+    return inspection(problems, this.proxyTarget ?? this.target.url ?? null);
+  }
+
+  /** scale-from-zero: the replica count goes to 0 and back once per sample, and back at the end. */
+  private scalingChanges(): string[] {
+    const samples = this.target.cold?.samples ?? 0;
+    if (!this.scaleFromZero || samples === 0) return [];
+    const original = this.originalReplicas ?? 1;
+    return [`scale deployment ${this.target.deployment} ${original} -> 0 -> ${this.scaleUpTo}, ${times(samples)}; ${original} replica${original === 1 ? '' : 's'} restored at the end`];
+  }
+
+  async prepare(): Promise<void> {
+    enforceProblems((await this.inspect()).problems, this.ctx);
+    const clients = this.clients;
+    if (this.proxyTarget && clients) {
+      this.request = await proxiedRequest(clients.config, this.proxyTarget, { method: this.target.method, headers: this.target.headers, body: this.target.body });
+      this.ctx.log(`requests go through the API server's service proxy: ${this.proxyTarget}`);
     }
     if (this.originalReplicas === 0 && this.scaleFromZero) {
       this.ctx.log(`${this.name} is at 0 replicas: cold samples scale it to 1; it is put back to 0 at the end`);

@@ -11,6 +11,10 @@ export interface LambdaReadings {
   url: UrlReading;
   /** When the URL needs SigV4: why the credential chain gave no credentials (null: it did). */
   credentialsError: string | null;
+  /** The function's reserved concurrency (GetFunction's Concurrency); null: none or not readable. */
+  reservedConcurrency?: number | null;
+  /** Provisioned concurrency allocated to the target's qualifier; null: none or not readable. */
+  provisionedConcurrency?: number | null;
 }
 
 export interface LambdaPlan {
@@ -27,7 +31,14 @@ export interface LambdaPlan {
 const WRITES_ENVIRONMENT: ReadonlySet<ColdStrategy> = new Set(['update-config', 'publish-version']);
 
 export function lambdaProblems(readings: LambdaReadings, plan: LambdaPlan): Problem[] {
-  return [...environmentProblems(readings.config, plan), ...versionProblems(readings.config, plan), ...loggingProblems(readings.config, plan), ...urlProblems(readings, plan)];
+  return [
+    ...environmentProblems(readings.config, plan),
+    ...versionProblems(readings.config, plan),
+    ...concurrencyProblems(readings.reservedConcurrency ?? null, plan),
+    ...provisionedProblems(readings.provisionedConcurrency ?? null, plan),
+    ...loggingProblems(readings.config, plan),
+    ...urlProblems(readings, plan),
+  ];
 }
 
 /** Environment.Error (e.g. KMSAccessDeniedException): the variables cannot be read, so an update
@@ -97,4 +108,32 @@ export function urlProblems(readings: LambdaReadings, plan: LambdaPlan): Problem
       return problems;
     }
   }
+}
+
+/** Reserved concurrency 0 throttles every invoke (the function is switched off). null: not known. */
+export function concurrencyProblems(reserved: number | null, plan: LambdaPlan): Problem[] {
+  if (reserved !== 0) return [];
+  return [problemError(`${plan.label}: reserved concurrency is 0, so every invoke is throttled (the function is switched off); remove it (aws lambda delete-function-concurrency) or set it above 0`)];
+}
+
+/** Provisioned concurrency on the qualifier: its requests go to pre-initialised environments, so
+ *  the cold samples meet no cold start until all of them are busy. */
+export function provisionedProblems(provisioned: number | null, plan: LambdaPlan): Problem[] {
+  if (provisioned === null || provisioned <= 0 || !plan.coldSamples) return [];
+  return [
+    problemWarning(
+      `${plan.label}: qualifier ${plan.qualifier} has provisioned concurrency ${provisioned}: its requests are served by pre-initialised environments, so cold samples meet a cold start only when all ${provisioned} are busy (they will be verified not cold); measure an alias or version without provisioned concurrency, or $LATEST`,
+    ),
+  ];
+}
+
+/** What update-config / publish-version will change, and how many times. */
+export function lambdaChanges(plan: LambdaPlan & { samples: number; nonceKey: string }): string[] {
+  const n = plan.samples;
+  if (n === 0) return [];
+  if (plan.strategy === 'update-config') return [`${n} configuration update${n === 1 ? '' : 's'} of $LATEST (a new value of ${plan.nonceKey}), restored at the end`];
+  if (plan.strategy === 'publish-version') {
+    return [`${n} configuration update${n === 1 ? '' : 's'} of $LATEST (a new value of ${plan.nonceKey}) and ${n} published version${n === 1 ? '' : 's'}, deleted at the end; $LATEST restored`];
+  }
+  return [];
 }

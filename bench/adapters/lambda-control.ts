@@ -2,7 +2,9 @@
 // already in progress) and throttles with backoff, then poll until LastUpdateStatus is Successful.
 // Both steps share one deadline; none of this time is part of a sample.
 import {
+  GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  GetProvisionedConcurrencyConfigCommand,
   UpdateFunctionConfigurationCommand,
   type FunctionConfiguration,
   type LambdaClient,
@@ -25,6 +27,24 @@ export interface ControlWait {
 
 export async function readConfiguration(client: LambdaClient, functionName: string, qualifier?: string, signal?: AbortSignal): Promise<FunctionConfiguration> {
   return client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
+}
+
+/** Reserved concurrency (GetFunction's Concurrency; a function setting) and the provisioned
+ *  concurrency of the qualifier (never on $LATEST; none reads as a 404); null where there is none
+ *  or it cannot be read (the checks then say nothing). */
+export async function readConcurrency(client: LambdaClient, functionName: string, qualifier: string | undefined, signal?: AbortSignal): Promise<{ reservedConcurrency: number | null; provisionedConcurrency: number | null }> {
+  const reserved = client.send(new GetFunctionCommand({ FunctionName: functionName }), { abortSignal: signal }).then(
+    (f) => f.Concurrency?.ReservedConcurrentExecutions ?? null,
+    () => null,
+  );
+  const provisioned =
+    qualifier === undefined || qualifier === '$LATEST'
+      ? Promise.resolve(null)
+      : client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal }).then(
+          (pc) => pc.AllocatedProvisionedConcurrentExecutions ?? pc.RequestedProvisionedConcurrentExecutions ?? null,
+          () => null,
+        );
+  return { reservedConcurrency: await reserved, provisionedConcurrency: await provisioned };
 }
 
 const isConflict = (err: unknown) => {

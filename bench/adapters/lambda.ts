@@ -5,7 +5,7 @@
 //   publish-version: the same nonce change, then PublishVersion, wait until the version is Active
 //     (SnapStart: snapshot taken), invoke that version; Init or Restore Duration verifies the sample.
 //   idle / none: shared strategies, for natural cold starts.
-// Before any change prepare() reads the configuration (and the function URL) and enforces the
+// Before any change inspect() (read-only; also `plan`) reads the configuration and the function URL, and prepare() enforces the
 // findings of lambda-checks.ts. The environment is restored and every published version deleted at
 // the end, on error and on Ctrl-C. Each cold sample goes over a new connection to the API (timed
 // DNS / TCP / TLS / first byte); warm calls keep their connections.
@@ -16,19 +16,19 @@ import { API_CALL_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS, LAMBDA_POLL_MS, MIN_RESTO
 import { JournaledChange } from '../control/journaled-change.js';
 import { messageOf, TargetFailure } from '../errors.js';
 import type { LambdaFacts } from '../results/platform-facts.js';
-import { lambdaProblems } from './lambda-checks.js';
+import { lambdaChanges, lambdaProblems } from './lambda-checks.js';
 import { createLambdaClient, describeSdkError } from './lambda-client.js';
 import { ConnectionObserver, observedAgents } from './lambda-cold-client.js';
-import { readConfiguration, waitUntilUpdated, writeEnvironment, type ControlWait } from './lambda-control.js';
+import { readConcurrency, readConfiguration, waitUntilUpdated, writeEnvironment, type ControlWait } from './lambda-control.js';
 import { invokeFunction } from './lambda-invoke.js';
 import { lambdaJournal, type LambdaEnvironmentUndo, type LambdaLocation } from './lambda-journal.js';
 import { VersionPublisher } from './lambda-publish.js';
 import { createUrlSigner, credentialsProblem, SIGNATURE_REFRESH_MS, urlCredentials, type UrlSigner } from './lambda-signer.js';
 import { loadPayload, resolveFunction, type ResolvedFunction } from './lambda-target.js';
 import { LATEST, readFunctionUrl, type UrlReading } from './lambda-url.js';
-import { enforceProblems } from './problems.js';
-import { forceColdCommon } from './strategies.js';
-import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Invocation, InvokeOptions, WarmLoad } from './types.js';
+import { enforceProblems, problemError } from './problems.js';
+import { commonChanges, forceColdCommon } from './strategies.js';
+import type { Adapter, AdapterContext, AdapterModule, ColdPreparation, Inspection, Invocation, InvokeOptions, WarmLoad } from './types.js';
 
 export { loadPayload, resolveFunction, type ResolvedFunction } from './lambda-target.js';
 export { errorKindForLambda } from './lambda-invoke.js';
@@ -92,7 +92,10 @@ export class LambdaAdapter implements Adapter<'lambda'> {
     };
   }
 
-  async prepare(): Promise<void> {
+  /** Read-only: the configuration, the function URL, credentials for a signed URL, reserved
+   *  concurrency, and a DryRun invoke (checks the permission without running the function; it also
+   *  opens the keep-alive connection so the first cold sample pays for neither). */
+  async inspect(): Promise<Inspection<'lambda'>> {
     this.payload = await loadPayload(this.target.payload, this.ctx.baseDir, this.target.name);
     let config: FunctionConfiguration;
     try {
@@ -105,6 +108,7 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       const what = e.name === 'ResourceNotFoundException' ? 'not found' : 'cannot be read';
       throw new TargetFailure(`${this.label} ${what} in ${this.target.region} (${e.name}: ${e.message})`);
     }
+    this.config = config;
     this.url = await readFunctionUrl(this.control, this.fn, this.target.url, this.ctx.signal);
     let credentialsError: string | null = null;
     if (this.url.kind === 'found' && this.url.info.authType === 'AWS_IAM') {
@@ -112,9 +116,37 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       credentialsError = await credentialsProblem(credentials);
       this.signer = createUrlSigner(this.target.region, credentials);
     }
-    const plan = { label: this.label, strategy: this.strategy, qualifier: this.fn.qualifier ?? LATEST, coldSamples: (this.target.cold?.samples ?? 0) > 0 };
-    enforceProblems(lambdaProblems({ config, url: this.url, credentialsError }, plan), this.ctx);
+    const qualifier = this.fn.qualifier;
+    const { reservedConcurrency, provisionedConcurrency } = await readConcurrency(this.control, this.fn.functionName, qualifier, this.ctx.signal);
+    const plan = { label: this.label, strategy: this.strategy, qualifier: qualifier ?? LATEST, coldSamples: (this.target.cold?.samples ?? 0) > 0 };
+    const problems = lambdaProblems({ config, url: this.url, credentialsError, reservedConcurrency, provisionedConcurrency }, plan);
+    try {
+      await this.data.send(new InvokeCommand({ FunctionName: this.fn.functionName, Qualifier: this.fn.qualifier, InvocationType: 'DryRun' }), { abortSignal: this.ctx.signal });
+    } catch (err) {
+      const e = describeSdkError(err);
+      problems.push(problemError(`${this.label} cannot be invoked (${e.name}: ${e.message})`));
+    }
+    const account = /^arn:[^:]+:lambda:[^:]*:(\d+):/.exec(config.FunctionArn ?? '')?.[1];
+    return {
+      facts: this.describe(),
+      details: {
+        logFormat: config.LoggingConfig?.LogFormat ?? 'Text',
+        systemLogLevel: config.LoggingConfig?.SystemLogLevel ?? null,
+        reservedConcurrency,
+        provisionedConcurrency,
+        state: config.State ?? null,
+      },
+      problems,
+      changes: [...lambdaChanges({ ...plan, samples: this.target.cold?.samples ?? 0, nonceKey: NONCE_KEY }), ...commonChanges(this.target.cold)],
+      where: { region: this.target.region, ...(account ? { account } : {}) },
+      dataPlane: this.dataPlaneUrl(),
+    };
+  }
 
+  async prepare(): Promise<void> {
+    enforceProblems((await this.inspect()).problems, this.ctx);
+    let config = this.config;
+    if (!config) throw new TargetFailure(`${this.label}: inspect() read no configuration`);
     if (this.strategy === 'update-config' || this.strategy === 'publish-version') {
       if (config.LastUpdateStatus === 'InProgress') {
         this.ctx.log(`${this.label}: waiting for an update already in progress before reading the original configuration`);
@@ -126,14 +158,6 @@ export class LambdaAdapter implements Adapter<'lambda'> {
       }
     }
     this.config = config;
-    // DryRun checks the invoke permission without running the function, and opens the keep-alive
-    // connection and warms the SDK's code paths so the first cold sample pays for neither.
-    try {
-      await this.data.send(new InvokeCommand({ FunctionName: this.fn.functionName, Qualifier: this.fn.qualifier, InvocationType: 'DryRun' }), { abortSignal: this.ctx.signal });
-    } catch (err) {
-      const e = describeSdkError(err);
-      throw new TargetFailure(`${this.label} cannot be invoked (${e.name}: ${e.message})`);
-    }
     this.ctx.log(`${this.label}: ${config.MemorySize ?? '?'} MB, ${config.Architectures?.[0] ?? 'x86_64'}, cold strategy ${this.strategy}`);
   }
 

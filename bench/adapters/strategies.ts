@@ -63,3 +63,15 @@ export async function forceColdCommon(cold: ColdConfig | null, ctx: AdapterConte
       return undefined;
   }
 }
+
+/** What the shared strategies change, for inspect(): only `command` runs anything, and what that
+ *  changes is the command's own business. */
+export function commonChanges(cold: ColdConfig | null): string[] {
+  if (cold?.strategy !== 'command' || cold.samples === 0) return [];
+  return [`cold.command ${JSON.stringify(cold.command ?? 'true')} runs ${times(cold.samples)} (what it changes is up to it; coldbench does not restore it)`];
+}
+
+/** "once", "twice", "5 times". */
+export function times(n: number): string {
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+}

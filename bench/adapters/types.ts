@@ -9,6 +9,7 @@ import type { JournalUndo } from '../control/journal-undo.js';
 import type { ErrorKind } from '../errors.js';
 import type { Journal } from '../journal.js';
 import type { PlatformFactsByKind } from '../results/platform-facts.js';
+import type { Problem } from './problems.js';
 
 /** DNS / TCP / TLS / first byte / total of one request, integer microseconds; null = phase did not happen. */
 export interface TimingSplit {
@@ -107,8 +108,42 @@ export interface AdapterContext {
   timeoutMs: number;
 }
 
+/** Where a target lives, as far as its credentials and configuration say. */
+export interface TargetWhere {
+  account?: string;
+  project?: string;
+  region?: string;
+  server?: string;
+  context?: string;
+  namespace?: string;
+}
+
+/** What inspect() found out, read-only (CHECKS-SEAM.md): shared by `run` (prepare() enforces the
+ *  problems before any change) and `plan` (which prints them and touches nothing). */
+export interface Inspection<K extends TargetKind = TargetKind> {
+  /** What was read (the same facts describe() returns afterwards). */
+  facts: PlatformFactsByKind[K];
+  /** Further settings read for the checks that results.json does not keep (log settings,
+   *  reserved and provisioned concurrency...), for `plan` to show. */
+  details?: Record<string, string | number | boolean | null>;
+  /** error: the run would fail or do harm; warning: the numbers would mislead. Each names the fix. */
+  problems: Problem[];
+  /** What the run will change and how many times, e.g. "3 configuration updates of $LATEST, restored at the end". */
+  changes: string[];
+  where?: TargetWhere;
+  /** Where the data plane is reached (the network baseline's host); null when unknown. */
+  dataPlane?: string | null;
+  /** The adapter's own prediction of the control-plane wait before each cold sample, when it can
+   *  tell better than the strategy's allowance (Knative: the time to scale to zero). */
+  coldWaitMs?: number;
+}
+
 export interface Adapter<K extends TargetKind = TargetKind> {
   readonly kind: K;
+  /** Read-only: reads (Get / List / GET), Lambda's DryRun invoke; no mutating call and no data-plane
+   *  request. prepare() calls it first. Throws TargetFailure when the target cannot be read at all
+   *  (not found, no credentials): `plan` shows that message as the target's error. */
+  inspect(): Promise<Inspection<K>>;
   /** Resolve URLs, fetch tokens, read the original configuration. Throws TargetFailure on failure. */
   prepare(): Promise<void>;
   /** Make the next call cold (untimed). */

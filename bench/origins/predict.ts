@@ -23,23 +23,62 @@ const PER_TARGET_MS = 5_000;
 /** Requests per second per connection assumed for a warm phase bounded by a request count. */
 const ASSUMED_RPS_PER_CONNECTION = 50;
 
-export function predictTargetMs(target: TargetConfig): number {
+export interface TargetPrediction {
+  ms: number;
+  /** What the prediction is made of, one phrase each ("3 cold samples x 6 s (update-config)"). */
+  basis: string[];
+}
+
+const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** The cold and warm phases (burst: and keepalive: are planExperiments' and predictTargetMs').
+ *  `coldWaitMs`: the control-plane wait per sample when the platform told more than the strategy's
+ *  allowance (Knative's time to scale to zero, from the service's own settings). */
+export function predictTarget(target: TargetConfig, coldWaitMs?: number): TargetPrediction {
   let ms = PER_TARGET_MS;
+  const basis = [`${secs(PER_TARGET_MS)} reading the platform, the warm-up request and restoring`];
   const cold = target.cold;
-  if (cold) ms += cold.samples * (PER_SAMPLE_MS[cold.strategy] + (cold.strategy === 'idle' ? cold.idleMs : 0));
+  if (cold && cold.samples > 0) {
+    const perSample = (coldWaitMs ?? PER_SAMPLE_MS[cold.strategy]) + (cold.strategy === 'idle' || cold.strategy === 'update-config' ? cold.idleMs : 0);
+    ms += cold.samples * perSample;
+    basis.push(`${cold.samples} cold sample${cold.samples === 1 ? '' : 's'} x ${secs(perSample)} (${cold.strategy}${coldWaitMs !== undefined ? ', the wait predicted from the platform' : ''})`);
+  }
   const warm = target.warm;
   if (warm) {
     ms += warm.warmupMs;
-    if (warm.durationMs !== undefined) ms += warm.durationMs;
-    else if (warm.requests !== undefined) {
+    if (warm.warmupMs) basis.push(`warm-up ${secs(warm.warmupMs)}`);
+    if (warm.durationMs !== undefined) {
+      ms += warm.durationMs;
+      basis.push(`warm phase ${secs(warm.durationMs)}`);
+    } else if (warm.requests !== undefined) {
       const perSecond = warm.rate ?? warm.connections * ASSUMED_RPS_PER_CONNECTION;
-      ms += Math.ceil((warm.requests / perSecond) * 1000);
+      const warmMs = Math.ceil((warm.requests / perSecond) * 1000);
+      ms += warmMs;
+      basis.push(`warm phase ${warm.requests} requests at ${warm.rate !== undefined ? `${perSecond}/s` : `an assumed ${perSecond}/s`}: ${secs(warmMs)}`);
     }
   }
-  // burst: and keepalive: (hours for a keepalive of long gaps: Lambda's 900 s limit must know).
-  if (target.burst && cold) ms += burstMs(target.burst, cold, PER_SAMPLE_MS);
+  return { ms, basis };
+}
+
+/** The target's run: cold and warm phases, and burst: and keepalive: (hours for a keepalive of
+ *  long gaps: Lambda's 900 s limit must know). */
+export function predictTargetMs(target: TargetConfig): number {
+  let ms = predictTarget(target).ms;
+  if (target.burst && target.cold) ms += burstMs(target.burst, target.cold, PER_SAMPLE_MS);
   if (target.keepalive) ms += keepaliveMs(target.keepalive);
   return ms;
+}
+
+/** Requests a target's run will send (cold samples, the warm-up request, the warm phase), for the
+ *  cost of the run itself; an assumed rate where the file fixes a duration and no rate. */
+export function predictRequests(target: TargetConfig): { cold: number; warm: number; assumed: boolean } {
+  const cold = target.cold?.samples ?? 0;
+  const warm = target.warm;
+  if (!warm) return { cold, warm: 1, assumed: false };
+  if (warm.requests !== undefined) return { cold, warm: warm.requests + 1, assumed: false };
+  const seconds = ((warm.durationMs ?? 0) + warm.warmupMs) / 1000;
+  if (warm.rate !== undefined) return { cold, warm: Math.ceil(warm.rate * seconds) + 1, assumed: false };
+  return { cold, warm: Math.ceil(warm.connections * ASSUMED_RPS_PER_CONNECTION * seconds) + 1, assumed: true };
 }
 
 export function predictRunMs(targets: readonly TargetConfig[]): number {

@@ -36,6 +36,7 @@ export function createApiServer(platform: GooglePlatform, authority: TokenAuthor
           body: Buffer.concat(chunks).toString('utf8'),
           numeric: (url.searchParams.get('$alt') ?? '').includes('enum-encoding=int'),
         };
+        platform.recordApiCall(request.method, request.path);
         send(200, route(platform, request));
       } catch (err) {
         const status = err instanceof ApiError ? err.httpStatus : 500;

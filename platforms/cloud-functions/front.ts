@@ -19,6 +19,8 @@ import type { TokenAuthority } from './tokens.js';
 const QUEUE_TIMEOUT_MS = 10_000;
 
 export interface ServiceStats {
+  /** Every request that reached the service's URL (data-plane requests, refused ones included). */
+  received: number;
   /** Requests that reached an instance. */
   served: number;
   /** Requests refused for a missing or invalid ID token. */
@@ -54,6 +56,7 @@ export interface FrontOptions {
 export class ServiceFront {
   readonly server: http.Server;
   readonly stats: ServiceStats = {
+    received: 0,
     served: 0,
     rejected: 0,
     starts: 0,
@@ -98,6 +101,7 @@ export class ServiceFront {
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
       res.end(text + '\n');
     };
+    this.stats.received += 1;
     const refusal = this.checkAuth(req.headers.authorization);
     if (refusal) {
       this.stats.rejected += 1;

@@ -61,6 +61,10 @@ export interface CloudFunctionsEmulator extends RunningEmulator {
   /** Cloud Builds a function's updates started. */
   builds(id: string): number;
   stats(id: string): ServiceStats;
+  /** API calls that change something (any method but GET, less the read-only testIamPermissions), oldest first. */
+  mutatingCalls(): Array<{ method: string; path: string }>;
+  /** Requests that reached any function's or service's URL (the data plane). */
+  dataPlaneRequests(): number;
   liveInstances(id: string): number;
   /** The next `count` deployments of the function's / service's revisions fail to start. */
   injectUpdateFailures(id: string, count: number): void;
@@ -159,6 +163,8 @@ export async function startCloudFunctions(raw: CloudFunctionsEmulatorOptions, ct
       revisionsOf: (id) => [...service(id).revisions.keys()],
       builds: (id) => live.functionById(id)?.builds ?? 0,
       stats: (id) => live.front(service(id)).stats,
+      mutatingCalls: () => live.apiCalls.filter((c) => c.method !== 'GET' && !c.path.endsWith(':testIamPermissions')).map((c) => ({ ...c })),
+      dataPlaneRequests: () => live.allFronts().reduce((sum, f) => sum + f.stats.received, 0),
       liveInstances: (id) => live.front(service(id)).liveInstances,
       injectUpdateFailures: (id, count) => live.injectDeploymentFailures(service(id), count),
       holdOperations: (id) => live.holdOperations(service(id)),

@@ -16,6 +16,8 @@ export class GooglePlatform {
   readonly functionUpdates: UpdateRequestRecord[] = [];
   readonly serviceUpdates: ServiceUpdateRecord[] = [];
   private readonly fronts = new Map<string, ServiceFront>();
+  /** Authenticated API calls, oldest first (the most recent 10 000): test hook "no change made". */
+  readonly apiCalls: Array<{ method: string; path: string }> = [];
   /** Test hook: services whose operations stay pending until released. */
   private readonly held = new Map<string, Array<() => void>>();
   /** Test hook: the next N deployments of a service fail. */
@@ -50,6 +52,11 @@ export class GooglePlatform {
     const front = this.fronts.get(service.name);
     if (!front) throw new Error(`no front for ${service.name}`);
     return front;
+  }
+
+  recordApiCall(method: string, path: string): void {
+    this.apiCalls.push({ method, path });
+    if (this.apiCalls.length > 10_000) this.apiCalls.splice(0, this.apiCalls.length - 10_000);
   }
 
   allFronts(): ServiceFront[] {

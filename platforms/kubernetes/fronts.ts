@@ -10,6 +10,8 @@ import type { Cluster, DeploymentRecord, KnativeServiceRecord, PodRecord } from 
 export interface Front {
   port: number;
   url: string;
+  /** Requests received so far (the data plane). */
+  readonly requests: number;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,10 @@ function proxy(pod: PodRecord, agent: http.Agent, req: http.IncomingMessage, res
   req.pipe(upstream);
 }
 
-function listen(server: http.Server, port: number): Promise<Front> {
+/** Listen on 127.0.0.1; `before` runs before the server closes (timers), `after` once it has (agents). */
+function listen(server: http.Server, port: number, hooks: { before?: () => void; after?: () => void } = {}): Promise<Front> {
+  let requests = 0;
+  server.on('request', () => (requests += 1));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -49,11 +54,17 @@ function listen(server: http.Server, port: number): Promise<Front> {
       resolve({
         port: actual,
         url: `http://127.0.0.1:${actual}/`,
-        close: () =>
-          new Promise<void>((done) => {
+        get requests() {
+          return requests;
+        },
+        close: async () => {
+          hooks.before?.();
+          await new Promise<void>((done) => {
             server.close(() => done());
             server.closeAllConnections();
-          }),
+          });
+          hooks.after?.();
+        },
       });
     });
   });
@@ -78,13 +89,7 @@ export function startDeploymentFront(cluster: Cluster, deployment: DeploymentRec
     const pod = ready[next++ % ready.length]!;
     proxy(pod, agent, req, res, () => undefined);
   });
-  return listen(server, port).then((front) => ({
-    ...front,
-    close: async () => {
-      await front.close();
-      agent.destroy();
-    },
-  }));
+  return listen(server, port, { after: () => agent.destroy() });
 }
 
 /** The Knative activator + autoscaler for one service (scale 0 <-> 1 pod). */
@@ -124,15 +129,13 @@ export function startActivator(cluster: Cluster, service: KnativeServiceRecord, 
     }
     proxy(pod, agent, req, res, release);
   });
-  return listen(server, port).then((front) => ({
-    ...front,
-    close: async () => {
+  return listen(server, port, {
+    before: () => {
       if (idleTimer) clearTimeout(idleTimer);
       idleTimer = null;
-      await front.close();
-      agent.destroy();
     },
-  }));
+    after: () => agent.destroy(),
+  });
 }
 
 /** An ingress (Kourier, Istio...) in front of every Knative Service: routes by Host to the
@@ -165,11 +168,5 @@ export function startIngress(routes: Map<string, string>, port: number): Promise
     });
     req.pipe(forward);
   });
-  return listen(server, port).then((front) => ({
-    ...front,
-    close: async () => {
-      await front.close();
-      agent.destroy();
-    },
-  }));
+  return listen(server, port, { after: () => agent.destroy() });
 }

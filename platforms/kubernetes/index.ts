@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EmulatorStarter, RunningEmulator } from '../types.js';
-import { startApiServer, type ApiServer } from './api-server.js';
+import { startApiServer, type ApiRequestRecord, type ApiServer } from './api-server.js';
 import { Cluster } from './cluster.js';
 import { startActivator, startDeploymentFront, startIngress, type Front } from './fronts.js';
 import { writeKubeconfig, EMULATOR_CONTEXT } from './kubeconfig.js';
@@ -39,9 +39,17 @@ export interface KubeEmulator {
   jobs: JobController;
   /** ConfigMaps, Secrets, ServiceAccounts, Roles, RoleBindings and namespaces. */
   objects: ObjectStore;
+  /** API requests that change something: any method but GET, less the service proxy (data plane)
+   *  and the read-only reviews (SelfSubjectAccessReview, TokenReview...), oldest first. */
+  mutatingCalls(): ApiRequestRecord[];
+  /** Requests that reached a workload: the fronts, the activators, the ingress and the API server's service proxy. */
+  dataPlaneRequests(): number;
   /** Stop fronts, API server and every pod process; idempotent. */
   stop(): Promise<void>;
 }
+
+const SERVICE_PROXY = /^\/api\/v1\/namespaces\/[^/]+\/services\/[^/]+\/proxy(\/|$)/;
+const REVIEW = /\/(selfsubjectaccessreviews|selfsubjectrulesreviews|subjectaccessreviews|tokenreviews|selfsubjectreviews)$/;
 
 /** Start the emulator directly (tests) with already-parsed or raw options. */
 export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (message: string) => void = () => undefined): Promise<KubeEmulator> {
@@ -104,7 +112,22 @@ export async function startKubeEmulator(input: KubeEmulatorInput = {}, log: (mes
       ingressUrl = ingress.url;
       log(`ingress ${ingress.url}: ${[...ingressRoutes.keys()].join(', ') || 'no routes'}`);
     }
-    return { apiUrl: api.url, kubeconfigPath: kubeconfig.path, context: EMULATOR_CONTEXT, deploymentUrls, knativeUrls, ingressUrl, cluster, api, jobs: batch.jobs, objects: batch.objects, stop };
+    const server = api;
+    return {
+      apiUrl: api.url,
+      kubeconfigPath: kubeconfig.path,
+      context: EMULATOR_CONTEXT,
+      deploymentUrls,
+      knativeUrls,
+      ingressUrl,
+      cluster,
+      api,
+      jobs: batch.jobs,
+      objects: batch.objects,
+      mutatingCalls: () => server.requests.filter((r) => r.method !== 'GET' && !SERVICE_PROXY.test(r.path) && !REVIEW.test(r.path)),
+      dataPlaneRequests: () => fronts.reduce((sum, f) => sum + f.requests, 0) + server.requests.filter((r) => SERVICE_PROXY.test(r.path)).length,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -51,7 +51,7 @@ import { withApiKeepAlive } from '../keep-alive.js';
 import { EmulatedFunction } from './function.js';
 import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS } from './logs.js';
 import type { EmulatorSettings, FunctionSpec } from './model.js';
-import { createLambdaApiServer, MUTATING_OPERATIONS, type EmulatorStats, type RequestRecord } from './server.js';
+import { createLambdaApiServer, isDataPlane, MUTATING_OPERATIONS, type EmulatorStats, type RequestRecord } from './server.js';
 import type { SigningCredential } from './sigv4.js';
 import { createFunctionsExtension, type FunctionsExtension } from './create-function.js';
 import { IamStore } from '../iam/store.js';
@@ -66,6 +66,8 @@ const functionSchema = z.strictObject({
   memorySize: z.int().min(128).max(10240).optional(),
   timeout: z.int().min(1).max(900).optional(),
   reservedConcurrency: z.int().nonnegative().optional(),
+  /** Reported by GetProvisionedConcurrencyConfig for that alias (no environments are kept warm). */
+  provisionedConcurrency: z.strictObject({ qualifier: z.string().regex(/^[a-zA-Z0-9-_]+$/), count: z.int().min(1) }).optional(),
   environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   logFormat: z.enum(['Text', 'JSON']).optional(),
   aliases: z.array(z.string().regex(/^[a-zA-Z0-9-_]+$/)).optional(),
@@ -112,6 +114,8 @@ export interface LocalLambda {
   stats: EmulatorStats;
   /** UpdateFunctionConfiguration / PublishVersion / DeleteFunction calls (of one function), oldest first. */
   mutatingCalls(functionName?: string): RequestRecord[];
+  /** Invoke calls (DryRun excepted) and Function URL requests (of one function), oldest first. */
+  dataPlaneRequests(functionName?: string): RequestRecord[];
   /** Roles made through the IAM API (served on the same endpoint). */
   iam: IamStore;
   /** Functions made by CreateFunction, those deleted, and their invocations. */
@@ -140,6 +144,9 @@ export function parseLambdaEmulatorOptions(
     const moduleName = f.handler.slice(0, f.handler.lastIndexOf('.'));
     const file = ['.mjs', '.js', '.cjs'].map((ext) => path.join(functionsDir, moduleName + ext)).find((candidate) => existsSync(candidate));
     if (!file) throw new Error(`emulators.lambda.functions[${i}].handler: no module ${moduleName}.mjs or ${moduleName}.js in ${functionsDir}`);
+    if (f.provisionedConcurrency && !(f.aliases ?? []).includes(f.provisionedConcurrency.qualifier)) {
+      throw new Error(`emulators.lambda.functions[${i}].provisionedConcurrency.qualifier: ${JSON.stringify(f.provisionedConcurrency.qualifier)} is not one of the function's aliases`);
+    }
     if (f.snapStart && !file.endsWith('.cjs')) {
       throw new Error(`emulators.lambda.functions[${i}].snapStart: the emulator snapshots one CommonJS file using built-in modules only; ${path.basename(file)} is not a .cjs module`);
     }
@@ -154,6 +161,7 @@ export function parseLambdaEmulatorOptions(
       memorySize: f.memorySize ?? 128,
       timeout: f.timeout ?? 3,
       reservedConcurrency: f.reservedConcurrency,
+      ...(f.provisionedConcurrency ? { provisionedConcurrency: f.provisionedConcurrency } : {}),
       environment: Object.fromEntries(Object.entries(f.environment ?? {}).map(([k, v]) => [k, String(v)])),
       description: f.description ?? '',
       logging: { format: f.logFormat ?? 'Text', systemLevel: f.systemLogLevel ?? 'INFO', applicationLevel: f.applicationLogLevel ?? 'INFO' },
@@ -213,6 +221,7 @@ export async function startLocalLambda(options: LambdaEmulatorOptions, baseDir =
     functions,
     stats,
     mutatingCalls: (name) => stats.requests.filter((r) => MUTATING_OPERATIONS.has(r.operation) && (name === undefined || r.function === name)),
+    dataPlaneRequests: (name) => stats.requests.filter((r) => isDataPlane(r) && (name === undefined || r.function === name)),
     iam,
     extension,
     stop() {

@@ -18,6 +18,8 @@ export interface FunctionSpec {
   /** Seconds, as Lambda's Timeout setting. */
   timeout: number;
   reservedConcurrency?: number;
+  /** Provisioned concurrency configured on an alias (reported only). */
+  provisionedConcurrency?: { qualifier: string; count: number };
   environment: Record<string, string>;
   description: string;
   logging: LoggingSettings;

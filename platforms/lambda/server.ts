@@ -9,6 +9,7 @@
 //   GET    /2015-03-31/functions/                                   ListFunctions
 //   GET    /2021-10-31/functions/{name}/url[?Qualifier=]            GetFunctionUrlConfig
 //   GET    /2021-10-31/functions/{name}/urls                        ListFunctionUrlConfigs
+//   GET    /2019-09-30/functions/{name}/provisioned-concurrency?Qualifier=  GetProvisionedConcurrencyConfig
 //   ANY    /lambda-url/{name}/...   the function's URL (function-url.ts; SigV4-checked with AWS_IAM)
 // {name} arrives percent-encoded and may be a name, name:qualifier, partial or full ARN.
 // SigV4 signatures of API calls are not checked (the SDK computes them client-side); the Function
@@ -36,6 +37,8 @@ export interface RequestRecord {
   qualifier: string | null;
   /** Invoke: X-Amz-Log-Type (Tail for the harness's cold samples). */
   logType: string | null;
+  /** Invoke: X-Amz-Invocation-Type (DryRun runs nothing: not a data-plane request). */
+  invocationType?: string;
   /** Serial number of the TCP connection it came on (1 = the first the server accepted). */
   connection: number;
   /** 0 for the first request on that connection. */
@@ -49,6 +52,11 @@ export interface EmulatorStats {
   urlSignatures: SignatureCounts;
 }
 
+/** Requests that run the function: Invoke (but DryRun, which only checks the permission) and its URL. */
+export function isDataPlane(record: RequestRecord): boolean {
+  return record.operation === 'FunctionUrl' || (record.operation === 'Invoke' && record.invocationType !== 'DryRun');
+}
+
 export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set(['UpdateFunctionConfiguration', 'PublishVersion', 'DeleteFunction']);
 
 /** Routes served before these (create-function.ts): the handler of a request it takes, or null. */
@@ -58,8 +66,8 @@ export function createLambdaApiServer(functions: Map<string, EmulatedFunction>, 
   const connections = new WeakMap<Socket, { id: number; requests: number }>();
   const server = http.createServer((req, res) => {
     const conn = connections.get(req.socket) ?? { id: 0, requests: 0 };
-    const record = (operation: string, fn: string | null, qualifier: string | null, logType: string | null = null) => {
-      stats.requests.push({ operation, function: fn, qualifier, logType, connection: conn.id, requestOnConnection: conn.requests });
+    const record = (operation: string, fn: string | null, qualifier: string | null, logType: string | null = null, invocationType?: string) => {
+      stats.requests.push({ operation, function: fn, qualifier, logType, ...(invocationType !== undefined ? { invocationType } : {}), connection: conn.id, requestOnConnection: conn.requests });
       if (stats.requests.length > MAX_RECORDS) stats.requests.splice(0, stats.requests.length - MAX_RECORDS);
     };
     const taken = extension?.(req, new URL(req.url ?? '/', 'http://emulator'));
@@ -84,7 +92,7 @@ interface Reply {
   body: string;
 }
 
-type Recorder = (operation: string, fn: string | null, qualifier: string | null, logType?: string | null) => void;
+type Recorder = (operation: string, fn: string | null, qualifier: string | null, logType?: string | null, invocationType?: string) => void;
 
 function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   if (res.headersSent) return;
@@ -115,7 +123,7 @@ async function handle(req: http.IncomingMessage, functions: Map<string, Emulated
     return serveFunctionUrl(req, url, body, functions.get(segments[1] ?? ''), settings, stats.urlSignatures);
   }
   const api = segments[0];
-  if ((api !== '2015-03-31' && api !== '2021-10-31') || segments[1] !== 'functions') return unknownOperation(req, url);
+  if ((api !== '2015-03-31' && api !== '2021-10-31' && api !== '2019-09-30') || segments[1] !== 'functions') return unknownOperation(req, url);
   if (api === '2015-03-31' && segments.length === 2 && req.method === 'GET') {
     record('ListFunctions', null, null);
     return json(200, { Functions: [...functions.values()].map((f) => f.configuration()) });
@@ -128,8 +136,9 @@ async function handle(req: http.IncomingMessage, functions: Map<string, Emulated
   switch (operation) {
     case '2015-03-31 POST invocations': {
       const logType = header(req, 'x-amz-log-type') ?? 'None';
-      record('Invoke', name, qualifier ?? null, logType);
-      return fn.invoke({ qualifier, invocationType: header(req, 'x-amz-invocation-type') ?? 'RequestResponse', logType, payload: body, clientContext: header(req, 'x-amz-client-context') });
+      const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+      record('Invoke', name, qualifier ?? null, logType, invocationType);
+      return fn.invoke({ qualifier, invocationType, logType, payload: body, clientContext: header(req, 'x-amz-client-context') });
     }
     case '2015-03-31 GET ':
       record('GetFunction', name, qualifier ?? null);
@@ -161,6 +170,12 @@ async function handle(req: http.IncomingMessage, functions: Map<string, Emulated
     case '2021-10-31 GET url':
       record('GetFunctionUrlConfig', name, qualifier ?? null);
       return json(200, fn.urlConfigFor(qualifier, req.headers.host ?? '127.0.0.1'));
+    case '2019-09-30 GET provisioned-concurrency': {
+      record('GetProvisionedConcurrencyConfig', name, qualifier ?? null);
+      const pc = fn.spec.provisionedConcurrency;
+      if (!pc || pc.qualifier !== qualifier) throw new LambdaApiError(404, 'ProvisionedConcurrencyConfigNotFoundException', 'No Provisioned Concurrency Config found for this function');
+      return json(200, { RequestedProvisionedConcurrentExecutions: pc.count, AvailableProvisionedConcurrentExecutions: pc.count, AllocatedProvisionedConcurrentExecutions: pc.count, Status: 'READY', LastModified: new Date(0).toISOString() });
+    }
     case '2021-10-31 GET urls':
       record('ListFunctionUrlConfigs', name, null);
       return json(200, { FunctionUrlConfigs: [fn.urlConfig(req.headers.host ?? '127.0.0.1')] });
