@@ -15,13 +15,13 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vendorZod } from './vendor-zod.mjs';
+import { vendorPackages } from './vendor.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist');
 const SOURCE_DIRS = ['bench', 'platforms'];
 /** Files besides the sources whose change changes the build. */
-export const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'scripts/vendor-zod.mjs'];
+export const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'scripts/vendor.mjs'];
 const INFO_FILE = path.join(DIST, 'build-info.json');
 
 /** Every file under `dir`, as paths relative to ROOT with forward slashes, sorted. */
@@ -87,7 +87,7 @@ export function build() {
   }
   const esbuild = loadEsbuild(require);
   bundleLambdaOrigin(esbuild);
-  vendorZod(esbuild, DIST, SOURCE_DIRS);
+  vendorPackages(esbuild, DIST, SOURCE_DIRS);
   writeFileSync(INFO_FILE, `${JSON.stringify({ digest, builtAt: new Date().toISOString() })}\n`);
   return { assets };
 }
