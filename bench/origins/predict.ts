@@ -3,6 +3,7 @@
 // for up-front decisions (Lambda's 900 s limit, a Job's deadline), not a measurement.
 import type { ColdStrategy, TargetConfig } from '../config/schema.js';
 import { burstMs, keepaliveMs } from '../experiments/duration.js';
+import { SWEEP_APPLY_MS, variantCount } from '../experiments/sweep-types.js';
 
 /** Control-plane time allowed per cold sample, by strategy (the wait, then the sample itself). */
 export const PER_SAMPLE_MS: Record<ColdStrategy, number> = {
@@ -23,7 +24,15 @@ const PER_TARGET_MS = 5_000;
 /** Requests per second per connection assumed for a warm phase bounded by a request count. */
 const ASSUMED_RPS_PER_CONNECTION = 50;
 
+/** A swept target: every variant applied and measured, then the original restored. */
 export function predictTargetMs(target: TargetConfig): number {
+  if (!target.sweep) return predictMeasurementMs(target);
+  const apply = SWEEP_APPLY_MS[target.kind];
+  return variantCount(target.sweep) * (apply + predictMeasurementMs(target)) + apply;
+}
+
+/** One measurement of a target: its cold and warm phases. */
+export function predictMeasurementMs(target: TargetConfig): number {
   let ms = PER_TARGET_MS;
   const cold = target.cold;
   if (cold) ms += cold.samples * (PER_SAMPLE_MS[cold.strategy] + (cold.strategy === 'idle' ? cold.idleMs : 0));
