@@ -10,7 +10,7 @@ export const CHECKPOINT_FILE = 'checkpoint.ndjson';
 
 export type CheckpointRecord =
   | { type: 'run'; id: string; origin: string; startedAt: string; targetFile: string }
-  | { type: 'target-start'; target: Pick<TargetResult, 'name' | 'kind' | 'region' | 'origin' | 'config'> }
+  | { type: 'target-start'; target: Pick<TargetResult, 'name' | 'kind' | 'region' | 'origin' | 'config' | 'variant' | 'variantOf'> }
   | { type: 'cold-sample'; target: string; sample: ColdSampleRecord }
   | { type: 'warm'; target: string; phase: WarmPhaseResult }
   | { type: 'experiments'; target: string; experiments: ExperimentResults }
@@ -30,9 +30,9 @@ export class Checkpoint {
     this.write({ type: 'run', ...run });
   }
   /** Who the following samples belong to (kind, region, configuration), for a rebuild after kill -9. */
-  targetStarted(target: Pick<TargetResult, 'name' | 'kind' | 'region' | 'origin' | 'config'>) {
-    const { name, kind, region, origin, config } = target;
-    this.write({ type: 'target-start', target: { name, kind, region, origin, config } });
+  targetStarted(target: Pick<TargetResult, 'name' | 'kind' | 'region' | 'origin' | 'config' | 'variant' | 'variantOf'>) {
+    const { name, kind, region, origin, config, variant, variantOf } = target;
+    this.write({ type: 'target-start', target: { name, kind, region, origin, ...(variant ? { variant, variantOf } : {}), config } });
   }
   coldSample(target: string, sample: ColdSampleRecord) {
     this.write({ type: 'cold-sample', target, sample });

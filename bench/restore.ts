@@ -7,6 +7,7 @@ import { InputError, messageOf, TargetFailure } from './errors.js';
 import { existsSync, statSync } from 'node:fs';
 import { isTargetKind } from './config/schema.js';
 import { originJournalUndo } from './origins/journals.js';
+import { sweepJournalUndo } from './experiments/sweep-journals.js';
 
 /** Some journalled changes could not be undone (each named with its reason); the others were. */
 export class RestoreFailure extends TargetFailure {}
@@ -19,10 +20,11 @@ export async function restoreFromReportDir(dir: string, log: (message: string) =
   const failures: string[] = [];
   for (const entry of pendingChanges(dir)) {
     const kind = entry.kind;
-    const originUndo = await originJournalUndo(kind);
+    const sweepUndo = await sweepJournalUndo(kind);
+    const originUndo = sweepUndo ?? (await originJournalUndo(kind));
     if (originUndo) {
       try {
-        log(`removing what ${entry.target} created: ${entry.id}`);
+        log(sweepUndo ? `restoring what the sweep of ${entry.target} changed: ${entry.id}` : `removing what ${entry.target} created: ${entry.id}`);
         await originUndo.restore(entry);
         journal.done(entry.id);
         restored += 1;

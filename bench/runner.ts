@@ -27,6 +27,7 @@ import { evaluateThresholds } from './thresholds.js';
 import { TOOL_VERSION } from './version.js';
 import { coldInWarmWarning } from './units.js';
 import { experimentsMeasured } from './experiments/measured.js';
+import { activeSweepers, runSweep } from './experiments/sweep-run.js';
 
 export interface RunOptions {
   /** Report directory; default reports/<UTC timestamp>-<short id>/. */
@@ -57,7 +58,7 @@ export function defaultReportDir(now = new Date(), id = randomBytes(3).toString(
 const activeAdapters = new Set<Adapter>();
 
 export async function restoreActiveAdapters(): Promise<void> {
-  await Promise.allSettled([...activeAdapters].map((a) => a.restore()));
+  await Promise.allSettled([...activeAdapters, ...activeSweepers].map((a) => a.restore()));
 }
 
 /** Run `body` with the local platforms the target file asks for (their env in process.env); they
@@ -98,8 +99,9 @@ export async function runConfig(config: RunConfig, options: RunOptions): Promise
   await withEmulators(config, progress, signal, async () => {
     for (const target of config.targets) {
       if (signal.aborted) break;
-      const result = await runTarget(target, { origin, dir, journal, checkpoint, progress, signal, baseDir: path.dirname(config.file) });
-      targets.push(result);
+      const run: TargetRunContext = { origin, dir, journal, checkpoint, progress, signal, baseDir: path.dirname(config.file) };
+      if (!target.sweep) targets.push(await runTarget(target, run));
+      else targets.push(...(await runSweep(target, { journal, signal, dir, log: (m) => progress.log(m), measure: (t) => runTarget(t, run), failed: (t, why) => failedTarget(t, origin, why) })));
     }
   });
 
@@ -148,22 +150,23 @@ interface TargetRunContext {
 
 /** The target's configuration as echoed into results.json: credential headers redacted. */
 export function configEcho(target: TargetConfig): Record<string, unknown> {
-  const { headers, line: _line, ...rest } = target;
+  const { headers, line: _line, variant: _variant, ...rest } = target;
   return { ...rest, headers: redactHeaders(headers) };
+}
+
+/** A target's result before anything is measured; a sweep variant carries its variant. */
+function targetResult(target: TargetConfig, origin: string): TargetResult {
+  const variant = target.variant ? { variant: target.variant.values, variantOf: target.variant.of } : {};
+  return { name: target.name, kind: target.kind, region: target.region, origin, ...variant, status: 'ok', config: configEcho(target), platform: { kind: target.kind }, phases: {} };
+}
+
+function failedTarget(target: TargetConfig, origin: string, failure: string): TargetResult {
+  return { ...targetResult(target, origin), status: 'failed', failure };
 }
 
 async function runTarget(target: TargetConfig, run: TargetRunContext): Promise<TargetResult> {
   const { progress, signal } = run;
-  const result: TargetResult = {
-    name: target.name,
-    kind: target.kind,
-    region: target.region,
-    origin: run.origin,
-    status: 'ok',
-    config: configEcho(target),
-    platform: { kind: target.kind },
-    phases: {},
-  };
+  const result = targetResult(target, run.origin);
   const label = `${target.name} (${target.kind})`;
   progress.log(`▶ ${label}`);
   const ctx: AdapterContext = {
@@ -285,9 +288,10 @@ export function attachCostsAndThresholds(results: RunResults, config: RunConfig)
   for (const t of results.targets) {
     const capacity = estimateCapacity(t);
     if (capacity) t.capacity = capacity;
-    t.cost = estimateCost(t, { ...config.pricing, ...byName.get(t.name)?.pricing });
+    t.cost = estimateCost(t, { ...config.pricing, ...byName.get(t.variantOf ?? t.name)?.pricing });
   }
   const perTarget = new Map(config.targets.map((t) => [t.name, t.thresholds]));
+  for (const t of results.targets) if (t.variantOf) perTarget.set(t.name, perTarget.get(t.variantOf) ?? []);
   results.thresholds = evaluateThresholds(results, config.thresholds, perTarget);
 }
 

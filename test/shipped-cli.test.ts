@@ -71,7 +71,7 @@ test('coldbench --help runs the compiled JavaScript: usage, exit 0, no tsx or es
 test('coldbench validate targets/local.yaml (all six kinds) loads no cloud SDK, Kubernetes client, load generator, HTTP client or exporter', async () => {
   const { cli, probe } = await probed(['validate', 'targets/local.yaml']);
   assert.equal(cli.code, 0, cli.stderr);
-  assert.match(cli.stdout, /valid \(10 targets: http, lambda, cloud-function, cloud-run, knative, kubernetes\)/);
+  assert.match(cli.stdout, /valid \(11 targets: http, lambda, cloud-function, cloud-run, knative, kubernetes\)/);
   assert.deepEqual(probe.modules.filter((m) => HEAVY.test(m)), []);
   assert.deepEqual(probe.modules.filter((m) => LOADER.test(m)), []);
   assert.deepEqual(probe.children, []);

@@ -8,6 +8,7 @@ import { DEFAULT_STRATEGY, type ColdConfig, type TargetConfig, type TargetInput,
 import type { ConfigProblem } from './problems.js';
 import { arrivalsDurationMs, experimentProblems, normalizeBurst, normalizeKeepalive } from './normalize-experiments.js';
 import type { Arrivals } from './target-types.js';
+import { sweepAxes, sweepProblems } from './sweep-schema.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_WARM: WarmConfig = { durationMs: 10_000, connections: 4, maxConnections: 256, warmupMs: 0 };
@@ -23,6 +24,7 @@ export function checkTarget(t: TargetInput): ConfigProblem[] {
     if (strategy === 'idle' && t.cold.idle === undefined) problems.push({ path: ['cold', 'idle'], message: 'missing; the idle strategy needs a duration to wait, e.g. idle: 90s' });
     if (strategy !== 'command' && t.cold.command) problems.push({ path: ['cold', 'command'], message: `only used with strategy: command (strategy is ${strategy})` });
   }
+  if (t.kind !== 'http' && t.sweep) problems.push(...sweepProblems(t.sweep));
   if (t.kind === 'kubernetes') {
     if (t.url !== undefined && t.service !== undefined) problems.push({ path: ['service'], message: 'set either url or service (reached through the API server\'s service proxy), not both' });
     if (t.url === undefined && t.service === undefined) {
@@ -87,6 +89,7 @@ export function normalizeTarget(t: TargetInput, line: number | undefined, fileTi
     thresholds: t.thresholds ?? [],
     pricing: t.pricing ?? {},
     ...experiments(t),
+    ...(t.kind !== 'http' && t.sweep ? { sweep: sweepAxes(t.sweep) } : {}),
     line,
   };
   switch (t.kind) {

@@ -4,6 +4,7 @@
 import { z } from '../zod.js';
 import { DURATION_PATTERN } from './duration.js';
 import { arrivalKeys, experimentKeys } from './experiment-schema.js';
+import { sweepSchema } from './sweep-schema.js';
 import { STRATEGIES_BY_KIND, type ByKind, type ColdStrategy, type TargetKind } from './kinds.js';
 
 export * from './kinds.js';
@@ -97,6 +98,7 @@ export const httpTargetSchema = z.strictObject({
 
 export const lambdaTargetSchema = z.strictObject({
   ...common('lambda'),
+  sweep: sweepSchema('lambda').optional(),
   function: z.string().min(1),
   qualifier: z.string().min(1).optional(),
   region: z.string().min(1, { error: 'expected an AWS region' }),
@@ -111,6 +113,7 @@ export const lambdaTargetSchema = z.strictObject({
 
 export const cloudFunctionTargetSchema = z.strictObject({
   ...common('cloud-function'),
+  sweep: sweepSchema('cloud-function').optional(),
   project: z.string().min(1),
   region: z.string().min(1),
   function: z.string().min(1),
@@ -121,6 +124,7 @@ export const cloudFunctionTargetSchema = z.strictObject({
 
 export const cloudRunTargetSchema = z.strictObject({
   ...common('cloud-run'),
+  sweep: sweepSchema('cloud-run').optional(),
   project: z.string().min(1),
   region: z.string().min(1),
   service: z.string().min(1),
@@ -133,6 +137,7 @@ const namespace = z.string().min(1).optional().describe("Namespace; default: the
 
 export const knativeTargetSchema = z.strictObject({
   ...common('knative'),
+  sweep: sweepSchema('knative').optional(),
   url: httpUrl.optional().describe("Where to send requests, e.g. the ingress address; default: the Service's status.url"),
   service: z.string().min(1),
   namespace,
@@ -142,6 +147,7 @@ export const knativeTargetSchema = z.strictObject({
 
 export const kubernetesTargetSchema = z.strictObject({
   ...common('kubernetes'),
+  sweep: sweepSchema('kubernetes').optional(),
   url: httpUrl.optional().describe('Where to send requests (an ingress, a load balancer); or leave it out and name service:'),
   service: z.string().min(1).optional().describe("A Service of the Deployment, reached through the API server's service proxy with the kubeconfig's credentials (instead of url)"),
   servicePort: z.union([z.int().min(1).max(65535), z.string().min(1)]).optional().describe('service: the Service port (number or name); default: its first port'),

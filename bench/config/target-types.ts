@@ -2,6 +2,7 @@
 // milliseconds, defaults applied): what normalize.ts makes of the zod schema's input (schema.ts).
 import type { ByKind, ColdStrategy, TargetKind } from './kinds.js';
 import type { OriginConfig } from './origin-types.js';
+import type { SweepAxis, Variant } from '../experiments/sweep-types.js';
 
 /** A validated, normalised target: durations in milliseconds, defaults applied. */
 export interface ColdConfig {
@@ -65,6 +66,10 @@ interface CommonTarget {
   pricing: Record<string, number | string>;
   burst?: BurstConfig;
   keepalive?: KeepaliveConfig;
+  /** `sweep:`: the axes of the variants to measure (absent: no sweep). */
+  sweep?: SweepAxis[];
+  /** Set on the target a sweep runs for one variant: the variant and the swept target's name. */
+  variant?: { of: string; values: Variant };
   /** 1-based line of the target in the file, for messages. */
   line?: number;
 }

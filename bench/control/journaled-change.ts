@@ -6,8 +6,9 @@ import type { OriginEngine } from '../config/origin-types.js';
 import type { TargetKind } from '../config/schema.js';
 import type { Journal } from '../journal.js';
 
-/** Who made a change: a target kind's adapter, or an origin engine (what it created to run an origin). */
-export type JournalKind = TargetKind | `origin-${OriginEngine}`;
+/** Who made a change: a target kind's adapter, an origin engine (what it created to run an origin),
+ *  or a kind's sweep (the swept configuration, experiments/sweep-journals.ts). */
+export type JournalKind = TargetKind | `origin-${OriginEngine}` | `sweep-${TargetKind}`;
 
 /** What the journal holds for one change; `undo` and `location` are typed by each adapter. */
 export interface ChangeRecord<U extends Record<string, unknown>, L extends Record<string, unknown>> {

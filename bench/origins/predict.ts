@@ -3,6 +3,7 @@
 // for up-front decisions (Lambda's 900 s limit, a Job's deadline), not a measurement.
 import type { ColdStrategy, TargetConfig } from '../config/schema.js';
 import { burstMs, keepaliveMs } from '../experiments/duration.js';
+import { SWEEP_APPLY_MS, variantCount } from '../experiments/sweep-types.js';
 
 /** Control-plane time allowed per cold sample, by strategy (the wait, then the sample itself). */
 export const PER_SAMPLE_MS: Record<ColdStrategy, number> = {
@@ -60,13 +61,21 @@ export function predictTarget(target: TargetConfig, coldWaitMs?: number): Target
   return { ms, basis };
 }
 
-/** The target's run: cold and warm phases, and burst: and keepalive: (hours for a keepalive of
- *  long gaps: Lambda's 900 s limit must know). */
-export function predictTargetMs(target: TargetConfig): number {
+/** One measurement of a target: cold and warm phases, and burst: and keepalive: (hours for a
+ *  keepalive of long gaps: Lambda's 900 s limit must know). */
+export function predictMeasurementMs(target: TargetConfig): number {
   let ms = predictTarget(target).ms;
   if (target.burst && target.cold) ms += burstMs(target.burst, target.cold, PER_SAMPLE_MS);
   if (target.keepalive) ms += keepaliveMs(target.keepalive);
   return ms;
+}
+
+/** The target's run: one measurement, or with sweep: one per variant, each applied first, and the
+ *  original restored at the end. */
+export function predictTargetMs(target: TargetConfig): number {
+  if (!target.sweep) return predictMeasurementMs(target);
+  const apply = SWEEP_APPLY_MS[target.kind];
+  return variantCount(target.sweep) * (apply + predictMeasurementMs(target)) + apply;
 }
 
 /** Requests a target's run will send (cold samples, the warm-up request, the warm phase), for the

@@ -6,6 +6,7 @@ import type { ColdPhaseResult, RunResults, TargetResult, ThresholdResult, WarmPh
 import { buildCostGrowth, type CostGrowthModel } from './cost-growth.js';
 import { CHART_NINES, CHART_PERCENTILES, percentileCurve } from './curves.js';
 import { buildGlance, type Glance } from './glance.js';
+import { sweepModel, type SweepModel } from './sweep.js';
 import { coldInWarm, coldPenaltyUs, rttUs } from '../results/derived.js';
 import { buildExperiments, type ExperimentsModel } from './experiments.js';
 
@@ -115,6 +116,8 @@ export interface ReportModel {
   cost: { rows: CostRow[]; pricesDates: string[] };
   /** Monthly cost as traffic grows, break-even points (options from results.run.cost). */
   costGrowth: CostGrowthModel;
+  /** Per origin x swept target: its variants side by side (report-model/sweep.ts). */
+  sweeps: SweepModel[];
   thresholds: ThresholdSummary;
   /** The at-a-glance comparison at the top of report.html (and the warnings of every report). */
   glance: Glance;
@@ -146,6 +149,7 @@ export function buildReportModel(results: RunResults, now = new Date()): ReportM
     matrix: shownOrigins.length > 1 ? matrixRows(results.targets, shownOrigins) : null,
     cost: { rows: costs, pricesDates: distinct(costs.map((r) => r.cost.pricesDate)) },
     costGrowth: buildCostGrowth(results.targets, results.run.cost ?? { traffic: null, freeTier: false }),
+    sweeps: sweepModel(results),
     thresholds: thresholdSummary(results.thresholds),
     glance: buildGlance(results.targets),
     experiments: buildExperiments(results.targets),

@@ -248,6 +248,11 @@
     coldbenchExperiments(V.experiments, { el: el, headRow: headRow, legendText: legendText });
   }
 
+  // ---------- sweeps (html-client-sweep.js, inlined before this script) ----------
+  function renderSweeps() {
+    coldbenchSweeps(V.sweeps, { el: el, headRow: headRow, legendText: legendText });
+  }
+
   // ---------- thresholds ----------
   function renderThresholds() {
     var table = document.getElementById('thresholds');
@@ -278,6 +283,7 @@
   renderExperiments();
   renderCost();
   renderCostGrowth();
+  renderSweeps();
   renderThresholds();
   document.body.setAttribute('data-rendered', 'true');
 })();

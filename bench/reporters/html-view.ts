@@ -9,6 +9,7 @@ import { costGrowthView, type CostGrowthView } from './html-view-cost.js';
 import { rowLabel, targetSection, type TargetSection } from './html-view-targets.js';
 import { glanceView, type GlanceView } from './html-view-glance.js';
 import { experimentsView, type ExperimentsView } from './html-view-experiments.js';
+import { sweepView, type SweepView } from './html-view-sweep.js';
 
 /** A table cell: its text, and the value a click on its column heading sorts by (null sorts last). */
 export interface SortableCell {
@@ -41,6 +42,8 @@ export interface HtmlView {
   costGrowth: CostGrowthView;
   /** burst:, keepalive:, warm.stages / warm.trace (html-view-experiments.ts). */
   experiments: ExperimentsView;
+  /** One per swept target; absent when the run has no sweep. */
+  sweeps?: SweepView[];
   thresholds: Array<{ passed: boolean; result: string; target: string; origin: string; expression: string; actual: string }>;
 }
 
@@ -216,6 +219,7 @@ export function htmlView(model: ReportModel): HtmlView {
     cost: cost(model),
     costGrowth: costGrowthView(model),
     experiments: experimentsView(model),
+    ...(model.sweeps.length > 0 ? { sweeps: sweepView(model) } : {}),
     thresholds: thresholds(model),
   };
 }

@@ -70,7 +70,7 @@ function loadAssets() {
     uplotCss: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8').replace(/<\//g, '<\\/'),
     // One inline script (one CSP hash): the at-a-glance part and the cost chart first, then the
     // client that calls them.
-    clientJs: inlineScript(['html-client-glance.js', 'html-client-cost.js', 'html-client-experiments.js', 'html-client.js'].map((f) => readFileSync(path.join(HERE, f), 'utf8')).join('\n')),
+    clientJs: inlineScript(['html-client-glance.js', 'html-client-cost.js', 'html-client-experiments.js', 'html-client-sweep.js', 'html-client.js'].map((f) => readFileSync(path.join(HERE, f), 'utf8')).join('\n')),
     css: readFileSync(path.join(HERE, 'html-styles.css'), 'utf8').replace(/<\//g, '<\\/'),
   };
   return assets;
@@ -139,6 +139,10 @@ export function htmlReport(model: ReportModel): string {
   <section id="experiments-section" hidden>
     <h2>Experiments</h2>
     <div id="experiments"></div>
+  </section>
+  <section id="sweep-section" hidden>
+    <h2>Sweeps</h2>
+    <div id="sweeps"></div>
   </section>
   <section id="cost-section">
     <h2>Cost (estimate)</h2>

@@ -5,6 +5,7 @@ import { formatCostGrowthMarkdown } from './cost-growth-markdown.js';
 import { formatCostMarkdown } from './cost-markdown.js';
 import { formatThresholdsMarkdown } from './thresholds-markdown.js';
 import { formatExperimentsMarkdown } from './experiments-markdown.js';
+import { formatSweepsMarkdown } from './sweep-markdown.js';
 import { summaryRows } from './csv.js';
 import { markdownCell } from './format.js';
 import { coldInWarmWarning } from '../units.js';
@@ -54,7 +55,7 @@ export function summaryMarkdown(model: ReportModel): string {
     lines.push('');
     for (const t of model.failedTargets) lines.push(`- **${cell(t.name)}** (${cell(t.kind)}): ${cell(t.failure)}`);
   }
-  for (const section of [formatExperimentsMarkdown(model), formatCostMarkdown(model.results.targets), formatCostGrowthMarkdown(model.costGrowth, model.severalOrigins), formatThresholdsMarkdown(model.thresholds)]) {
+  for (const section of [formatExperimentsMarkdown(model), formatCostMarkdown(model.results.targets), formatCostGrowthMarkdown(model.costGrowth, model.severalOrigins), formatSweepsMarkdown(model.sweeps, model.severalOrigins), formatThresholdsMarkdown(model.thresholds)]) {
     if (section) lines.push('', section.trimEnd());
   }
   lines.push('');

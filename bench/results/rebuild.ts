@@ -73,6 +73,7 @@ export function rebuildFromCheckpoint(text: string, file: string): RunResults {
       kind: start.kind,
       region: start.region,
       origin: start.origin || runOrigin,
+      ...(start.variant ? { variant: start.variant, variantOf: start.variantOf } : {}),
       status: 'partial',
       config: start.config,
       platform: { kind: start.kind },

@@ -92,6 +92,9 @@ export interface TargetResult {
   kind: TargetKind;
   region: string;
   origin: string;
+  /** A variant of a `sweep:`: the swept values (`{ memory: 512 }`), and the swept target's name. */
+  variant?: Record<string, number | string>;
+  variantOf?: string;
   /** ok: measured; failed: the control plane or preparation failed (reason given). */
   status: 'ok' | 'failed' | 'partial';
   failure?: string;

@@ -8,7 +8,8 @@
 //   GET|PATCH|PUT /apis/apps/v1/namespaces/{ns}/deployments/{name}/scale
 //   GET    /apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers[/{name}]
 //   GET    /apis/keda.sh/v1alpha1/namespaces/{ns}/scaledobjects[/{name}]   (404 unless KEDA is installed)
-//   GET    /apis/serving.knative.dev/v1/namespaces/{ns}/services[/{name}]
+//   GET    /apis/serving.knative.dev/v1/namespaces/{ns}/services[/{name}]   PATCH .../services/{name}
+//   (a PATCH of a Deployment's or Service's first container's resources rolls out new pods / a new revision)
 // Jobs, ConfigMaps, Secrets, ServiceAccounts, RBAC and pod logs come from an extension (api-batch.ts).
 // With the `throttle` option every Nth request is refused with 429 TooManyRequests and a
 // Retry-After header, as API Priority and Fairness refuses requests under load (docs/platforms.md).
@@ -23,7 +24,7 @@ import { HttpProblem, REASON_BY_CODE, matchesSelector } from './api-problem.js';
 import { applyPatch, parseJson, readBody, replicasOf } from './api-patch.js';
 import { proxyToService } from './api-proxy.js';
 import { isWatch, servePodWatch, watchRequest } from './api-watch.js';
-import { configMapJson, deploymentJson, knativeServiceJson, listJson, podJson, scaleJson, scalerJson, serviceJson, statusJson } from './objects.js';
+import { configMapJson, containerResources, deploymentJson, knativeServiceJson, listJson, podJson, scaleJson, scalerJson, serviceJson, statusJson } from './objects.js';
 
 export { matchesSelector } from './api-problem.js';
 
@@ -164,6 +165,9 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions): Pro
         const next = method === 'PATCH' ? applyPatch(render(), req.headers['content-type'] ?? null, text) : parseJson(text);
         const replicas = replicasOf(next, scale ? 'Scale.autoscaling' : 'Deployment.apps', name);
         cluster.setDeploymentReplicas(d, replicas);
+        // A changed pod template (container resources) rolls the Deployment out.
+        const resources = scale ? null : containerResources(next);
+        if (resources) cluster.setDeploymentResources(d, resources);
         return { status: 200, body: render() };
       }
       throw notAllowed();
@@ -182,11 +186,17 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions): Pro
     }
 
     if ((m = /^\/apis\/serving\.knative\.dev\/v1\/namespaces\/([^/]+)\/services(?:\/([^/]+))?$/.exec(path))) {
-      if (method !== 'GET') throw notAllowed();
       const [, ns, name] = m as unknown as [string, string, string | undefined];
+      if (method !== 'GET' && !(method === 'PATCH' && name)) throw notAllowed();
       if (name) {
         const s = cluster.getKnativeService(ns, name);
         if (!s) throw notFound('services', 'serving.knative.dev', name);
+        if (method === 'PATCH') {
+          // A changed container template makes a new revision (only resources are modelled).
+          const next = applyPatch(knativeServiceJson(cluster, s), req.headers['content-type'] ?? null, await readBody(req));
+          const resources = containerResources(next);
+          if (resources) cluster.setKnativeResources(s, resources);
+        }
         return { status: 200, body: knativeServiceJson(cluster, s) };
       }
       const items = [...cluster.knativeServices.values()].filter((s) => s.namespace === ns).map((s) => knativeServiceJson(cluster, s));

@@ -79,6 +79,10 @@ export interface KnativeServiceRecord {
   uid: string;
   createdAt: string;
   revisionName: string;
+  /** The latest revision that became ready (a new one is ready once a pod of it is). */
+  readyRevisionName: string;
+  /** metadata.generation: +1 per template change. */
+  generation: number;
   /** Desired pods of the revision: between its lower bound and 1 (set by the activator / idle timer). */
   scale: number;
   idleMs: number;
@@ -97,6 +101,16 @@ export interface ServiceRecord extends ServiceOptions {
 }
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
+
+/** A template with the requests and limits of a PATCH (cpu and memory; others are not modelled). */
+function withResources(template: PodTemplate, resources: { requests: Record<string, string>; limits: Record<string, string> }): PodTemplate {
+  const limits = Object.fromEntries(Object.entries(resources.limits).filter(([k]) => k === 'cpu' || k === 'memory'));
+  return { ...template, cpu: resources.requests.cpu ?? template.cpu, memory: resources.requests.memory ?? template.memory, limits };
+}
+
+function sameResources(a: PodTemplate, b: PodTemplate): boolean {
+  return a.cpu === b.cpu && a.memory === b.memory && JSON.stringify(a.limits ?? {}) === JSON.stringify(b.limits ?? {});
+}
 const suffix = (length: number) => randomBytes(8).toString('hex').replace(/[^a-z0-9]/g, '').slice(0, length);
 
 export class Cluster extends EventEmitter {
@@ -229,6 +243,8 @@ export class Cluster extends EventEmitter {
       uid: randomUUID(),
       createdAt: new Date().toISOString(),
       revisionName: `${options.name}-00001`,
+      readyRevisionName: `${options.name}-00001`,
+      generation: 1,
       scale: 0,
       idleMs: options.idleMs,
       holdTimeoutMs: options.holdTimeoutMs,
@@ -261,6 +277,38 @@ export class Cluster extends EventEmitter {
     }
     this.changed();
     this.reconcile(deployment);
+  }
+
+  /** A PATCH that changed the Deployment's container resources: a rollout. The emulator rolls out
+   *  as strategy Recreate does (old pods deleted, new ones created), under a new ReplicaSet. */
+  setDeploymentResources(deployment: DeploymentRecord, resources: { requests: Record<string, string>; limits: Record<string, string> }): void {
+    const template = withResources(deployment.template, resources);
+    if (sameResources(template, deployment.template)) return;
+    deployment.template = template;
+    deployment.generation += 1;
+    deployment.replicaSetName = `${deployment.name}-${suffix(10)}`;
+    this.replacePods(deployment);
+  }
+
+  /** A PATCH that changed a Knative Service's container resources: a new revision, started at its
+   *  initial scale like the first; it is the ready revision once one of its pods is ready. */
+  setKnativeResources(service: KnativeServiceRecord, resources: { requests: Record<string, string>; limits: Record<string, string> }): void {
+    const template = withResources(service.template, resources);
+    if (sameResources(template, service.template)) return;
+    service.template = template;
+    service.generation += 1;
+    const number = Number(service.revisionName.slice(service.name.length + 1)) + 1;
+    service.revisionName = `${service.name}-${String(number).padStart(5, '0')}`;
+    const initial = Number(service.annotations['autoscaling.knative.dev/initial-scale'] ?? this.autoscalerConfig['initial-scale'] ?? 1) || 0;
+    service.scale = Math.max(initial, this.knativeMinScale(service));
+    this.replacePods(service);
+    this.emit('revision', service);
+  }
+
+  private replacePods(owner: DeploymentRecord | KnativeServiceRecord): void {
+    for (const pod of this.podsOf(owner)) if (pod.template !== owner.template) this.deletePod(pod);
+    this.changed();
+    this.reconcile(owner);
   }
 
   setKnativeScale(service: KnativeServiceRecord, requested: number): void {
@@ -366,6 +414,7 @@ export class Cluster extends EventEmitter {
         pod.startedAt = new Date().toISOString();
         pod.ready = pod.deletionTimestamp === null;
         if (pod.ready) pod.readyChangedAt = pod.startedAt;
+        if (pod.ready && !isDeployment && owner.template === pod.template) owner.readyRevisionName = owner.revisionName;
         this.podChanged('MODIFIED', pod);
       },
       onExit: () => {

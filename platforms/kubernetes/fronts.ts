@@ -105,8 +105,20 @@ export function startActivator(cluster: Cluster, service: KnativeServiceRecord, 
       if (inFlight === 0) cluster.setKnativeScale(service, 0);
     }, service.idleMs);
   };
-  // The initial pod (initial-scale 1) goes away after the idle window like any other.
+  // The initial pod (initial-scale 1) goes away after the idle window like any other, also the
+  // first pod of a new revision; but a new revision must reach its initial scale before it is
+  // Ready, so its window starts only once its pod is ready (never while that pod starts).
   armIdleTimer();
+  const onRevision = (changed: KnativeServiceRecord) => {
+    if (changed !== service) return;
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+    const revision = service.revisionName;
+    void cluster.waitForReadyPod(service, service.holdTimeoutMs).then(() => {
+      if (service.revisionName === revision && inFlight === 0) armIdleTimer();
+    });
+  };
+  cluster.on('revision', onRevision);
 
   const server = http.createServer(async (req, res) => {
     inFlight += 1;
@@ -133,6 +145,7 @@ export function startActivator(cluster: Cluster, service: KnativeServiceRecord, 
     before: () => {
       if (idleTimer) clearTimeout(idleTimer);
       idleTimer = null;
+      cluster.off('revision', onRevision);
     },
     after: () => agent.destroy(),
   });

@@ -8,8 +8,19 @@ type Json = Record<string, unknown>;
 const omitZero = (fields: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== 0));
 
-function resources(template: { cpu: string; memory: string }): Json {
-  return { requests: { cpu: template.cpu, memory: template.memory } };
+function resources(template: { cpu: string; memory: string; limits?: { cpu?: string; memory?: string } }): Json {
+  const limits = template.limits && Object.keys(template.limits).length > 0 ? { limits: { ...template.limits } } : {};
+  return { requests: { cpu: template.cpu, memory: template.memory }, ...limits };
+}
+
+/** The first container's resources of a PATCHed object (what the emulator applies of a template change). */
+export function containerResources(doc: unknown): { requests: Record<string, string>; limits: Record<string, string> } | null {
+  const containers = (doc as { spec?: { template?: { spec?: { containers?: unknown } } } } | null)?.spec?.template?.spec?.containers;
+  if (!Array.isArray(containers) || containers.length === 0) return null;
+  const resources = (containers[0] as { resources?: { requests?: unknown; limits?: unknown } } | null)?.resources ?? {};
+  const strings = (value: unknown): Record<string, string> =>
+    value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter(([k, v]) => (k === 'cpu' || k === 'memory') && typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)])) : {};
+  return { requests: strings(resources.requests), limits: strings(resources.limits) };
 }
 
 /** Container state as the kubelet reports it. */
@@ -130,7 +141,7 @@ export function knativeServiceJson(cluster: Cluster, s: KnativeServiceRecord): J
       name: s.name,
       namespace: s.namespace,
       uid: s.uid,
-      generation: 1,
+      generation: s.generation,
       resourceVersion: cluster.resourceVersion,
       creationTimestamp: s.createdAt,
       ...(s.clusterLocal ? { labels: { 'networking.knative.dev/visibility': 'cluster-local' } } : {}),
@@ -143,17 +154,17 @@ export function knativeServiceJson(cluster: Cluster, s: KnativeServiceRecord): J
       traffic: [{ latestRevision: true, percent: 100 }],
     },
     status: {
-      observedGeneration: 1,
+      observedGeneration: s.generation,
       url: s.url,
       address: { url: `http://${s.name}.${s.namespace}.svc.cluster.local` },
       latestCreatedRevisionName: s.revisionName,
-      latestReadyRevisionName: s.revisionName,
+      latestReadyRevisionName: s.readyRevisionName,
       conditions: [
-        { type: 'ConfigurationsReady', status: 'True' },
-        { type: 'Ready', status: 'True' },
+        { type: 'ConfigurationsReady', status: s.readyRevisionName === s.revisionName ? 'True' : 'Unknown' },
+        { type: 'Ready', status: s.readyRevisionName === s.revisionName ? 'True' : 'Unknown' },
         { type: 'RoutesReady', status: 'True' },
       ],
-      traffic: [{ revisionName: s.revisionName, latestRevision: true, percent: 100 }],
+      traffic: [{ revisionName: s.readyRevisionName, latestRevision: true, percent: 100 }],
     },
   };
 }

@@ -146,8 +146,11 @@ export interface PodTemplate {
   staggerMs: number;
   latencyMs: number;
   terminationDelayMs: number;
+  /** Container requests (the options' cpu / memory). */
   cpu: string;
   memory: string;
+  /** Container limits, once a PATCH set them (none at start). */
+  limits?: { cpu?: string; memory?: string };
 }
 
 export interface DeploymentOptions {

@@ -130,6 +130,7 @@ export function createFunctionsExtension(functions: Map<string, EmulatedFunction
         handler,
         file: path.join(dir, file ?? `${moduleName}.mjs`),
         memorySize,
+        cpuByMemory: false,
         timeout,
         environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
         description: typeof body.Description === 'string' ? body.Description : '',

@@ -20,6 +20,8 @@ export interface EnvironmentSpec {
   /** Variables the handler sees (the function's Environment plus Lambda's reserved ones). */
   env: Record<string, string>;
   generation: number;
+  /** Share of one vCPU the init runs with (1 = unthrottled); runtime.mjs stretches its init by it. */
+  cpuShare: number;
   /** '$LATEST' or a published version number. */
   version: string;
   /** A SnapStart version's snapshot blob: the environment is restored from it instead of initialised. */
@@ -84,7 +86,7 @@ export class ExecutionEnvironment {
     this.logStream = `${day}/[${spec.version}]${randomBytes(16).toString('hex')}`;
     const started = process.hrtime.bigint();
     const startType = spec.snapshot ? 'restore' : 'init';
-    this.child = fork(spec.snapshot ? SNAPSHOT_BUILDER : RUNTIME, spec.snapshot ? [] : [spec.file, spec.exportName], {
+    this.child = fork(spec.snapshot ? SNAPSHOT_BUILDER : RUNTIME, spec.snapshot ? [] : [spec.file, spec.exportName, String(spec.cpuShare)], {
       // A plain node: neither the harness's --import tsx nor its NODE_OPTIONS or secrets.
       execArgv: spec.snapshot ? ['--snapshot-blob', spec.snapshot] : [],
       // SnapStart functions get no AWS_LAMBDA_LOG_STREAM_NAME (Lambda docs, "Monitoring for Lambda SnapStart").

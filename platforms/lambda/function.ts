@@ -9,7 +9,7 @@ import { LambdaApiError, invalidParameter, notFound } from './api-error.js';
 import { arnOf } from './arn.js';
 import { ExecutionEnvironment, type InitOutcome, type InvokeOutcome } from './environment.js';
 import { composeLog, loggingConfig } from './logs.js';
-import { lambdaTimestamp, type EmulatorSettings, type FunctionSpec, type InvokeRequest, type InvokeResponse, type MutableConfig } from './model.js';
+import { initCpuShare, lambdaTimestamp, type EmulatorSettings, type FunctionSpec, type InvokeRequest, type InvokeResponse, type MutableConfig } from './model.js';
 import { PublishedVersion } from './versions.js';
 
 export type { EmulatorSettings, FunctionSpec, InvokeRequest, InvokeResponse } from './model.js';
@@ -362,6 +362,7 @@ export class EmulatedFunction {
         env: this.environmentVariables(version),
         generation: this.generation,
         version,
+        cpuShare: initCpuShare(this.spec, this.configOf(version).memorySize),
         ...(snapshot ? { snapshot } : {}),
       });
       this.environments.add(env);

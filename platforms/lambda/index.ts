@@ -25,6 +25,9 @@
 //     - name: hello                  function name (required)
 //       handler: hello.handler       <module file without extension>.<export> (required; .mjs or .js)
 //       memorySize: 128              MB, reported in REPORT lines (default 128)
+//       cpuByMemory: true            init runs with a CPU share proportional to memory (1,769 MB = one
+//                                    vCPU, as Lambda allocates it): the init's CPU time is stretched by
+//                                    1769/memory, so Init Duration falls as memory rises (default false)
 //       timeout: 3                   seconds (default 3); a timed-out environment is killed
 //       reservedConcurrency: 10      more concurrent invocations get 429 TooManyRequestsException
 //       environment: { KEY: value }  the function's environment variables
@@ -64,6 +67,7 @@ const functionSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/, { error: 'expected a function name of letters, digits, - and _' }),
   handler: z.string().regex(/^[\w./-]+\.[A-Za-z_$][\w$]*$/, { error: 'expected <module>.<export>, e.g. hello.handler' }),
   memorySize: z.int().min(128).max(10240).optional(),
+  cpuByMemory: z.boolean().optional(),
   timeout: z.int().min(1).max(900).optional(),
   reservedConcurrency: z.int().nonnegative().optional(),
   /** Reported by GetProvisionedConcurrencyConfig for that alias (no environments are kept warm). */
@@ -159,6 +163,7 @@ export function parseLambdaEmulatorOptions(
       handler: f.handler,
       file,
       memorySize: f.memorySize ?? 128,
+      cpuByMemory: f.cpuByMemory ?? false,
       timeout: f.timeout ?? 3,
       reservedConcurrency: f.reservedConcurrency,
       ...(f.provisionedConcurrency ? { provisionedConcurrency: f.provisionedConcurrency } : {}),

@@ -15,6 +15,8 @@ export interface FunctionSpec {
   /** Absolute path of the handler module. */
   file: string;
   memorySize: number;
+  /** Init gets a CPU share proportional to memory (MEMORY_PER_VCPU_MB = one vCPU). */
+  cpuByMemory: boolean;
   /** Seconds, as Lambda's Timeout setting. */
   timeout: number;
   reservedConcurrency?: number;
@@ -73,5 +75,12 @@ export interface InvokeResponse {
   headers: Record<string, string>;
   body: string;
 }
+
+/** Lambda: "At 1,769 MB, a function has the equivalent of one vCPU" (Configuring Lambda function memory). */
+export const MEMORY_PER_VCPU_MB = 1769;
+
+/** The CPU share an environment's init gets: memory / 1,769 MB, at most one vCPU (init is one thread). */
+export const initCpuShare = (spec: Pick<FunctionSpec, 'cpuByMemory'>, memorySize: number): number =>
+  spec.cpuByMemory ? Math.min(1, memorySize / MEMORY_PER_VCPU_MB) : 1;
 
 export const lambdaTimestamp = (date = new Date()) => date.toISOString().replace('Z', '+0000');
