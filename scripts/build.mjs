@@ -87,7 +87,7 @@ export function build() {
   }
   const esbuild = loadEsbuild(require);
   bundleLambdaOrigin(esbuild);
-  vendorPackages(esbuild, DIST, SOURCE_DIRS);
+  vendorPackages(esbuild, DIST, SOURCE_DIRS.flatMap((dir) => filesUnder(`dist/${dir}`)).filter((file) => file.endsWith('.js')).map((file) => path.join(ROOT, file)));
   writeFileSync(INFO_FILE, `${JSON.stringify({ digest, builtAt: new Date().toISOString() })}\n`);
   return { assets };
 }

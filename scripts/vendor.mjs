@@ -13,7 +13,7 @@
 //   3. writes dist/vendor/<name>.js, an ES module that loads the two and exports the package's names;
 //   4. points every `from '<package>'` in dist/ at it, so a process holds one copy, not two.
 // Runs after the Lambda origin's bundle, which takes the packages from node_modules itself.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Script } from 'node:vm';
@@ -75,11 +75,12 @@ function vendorOne(esbuild, vendorDir, { name, packageName }) {
   writeFileSync(path.join(vendorDir, `${name}.js`), loader(name, names));
 }
 
-export function vendorPackages(esbuild, dist, sourceDirs) {
+/** `compiledFiles`: every compiled .js file of dist/ (absolute paths), whose imports are pointed at
+ *  the vendored copies. */
+export function vendorPackages(esbuild, dist, compiledFiles) {
   const vendorDir = path.join(dist, 'vendor');
   for (const entry of VENDORED) vendorOne(esbuild, vendorDir, entry);
-  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []));
-  for (const file of sourceDirs.flatMap((d) => walk(path.join(dist, d)))) {
+  for (const file of compiledFiles) {
     let code = readFileSync(file, 'utf8');
     let changed = false;
     for (const { name, packageName } of VENDORED) {

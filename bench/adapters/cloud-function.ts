@@ -10,7 +10,6 @@
 import type { GoogleAuth } from 'google-auth-library';
 import type { CloudFunctionTarget } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
-import { DEFAULT_WAIT_TIMEOUT_MS } from '../control/defaults.js';
 import { JournaledChange } from '../control/journaled-change.js';
 import { TargetFailure } from '../errors.js';
 import type { CloudFunctionFacts } from '../results/platform-facts.js';
@@ -18,7 +17,7 @@ import { bytesToMegabytes, defaultCpuFor, memoryBytes, parseQuantity } from '../
 import { createAuth, createFunctionsClient, functionName, stateName, type FunctionServiceClient, type GcfFunction } from './cloud-function-client.js';
 import { cloudFunctionJournal } from './cloud-function-journal.js';
 import { createServicesClient, type RunService, type ServicesClient } from './cloud-run-client.js';
-import { COLD_START_ANNOTATION, RevisionChanger, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
+import { COLD_START_ANNOTATION, RevisionChanger, revisionWait, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
 import { credentialKind, credentialProblems, idTokenAudience } from './google-auth.js';
 import { googleFailure, reasonOf } from './google-errors.js';
 import { GoogleCaller } from './google-http.js';
@@ -68,9 +67,6 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     return this.target.cold?.strategy ?? 'none';
   }
 
-  private wait() {
-    return { timeoutMs: this.target.cold?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0, signal: this.ctx.signal, log: this.ctx.log };
-  }
 
   /** Read-only: the credentials' kind, the function and, for update-config, its Cloud Run service. */
   async inspect(): Promise<Inspection<'cloud-function'>> {
@@ -130,7 +126,7 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
         service,
         location: { apiEndpoint: this.target.apiEndpoint ?? null, project: this.target.project, region: this.target.region, function: this.target.function, service: this.fn?.serviceConfig?.service ?? '' },
         change: this.change,
-        wait: () => this.wait(),
+        wait: () => revisionWait(this.target.cold, this.ctx),
         log: this.ctx.log,
       });
     }

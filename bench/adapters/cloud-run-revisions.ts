@@ -7,7 +7,7 @@
 // original. The journal keeps no template (it may hold secrets in variables): our annotation, the
 // original revision name and a digest of the original template.
 import { z } from '../zod.js';
-import { MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
+import { DEFAULT_WAIT_TIMEOUT_MS, MIN_RESTORE_WAIT_MS } from '../control/defaults.js';
 import type { JournaledChange } from '../control/journaled-change.js';
 import { TargetFailure } from '../errors.js';
 import type { OperationWait } from './cloud-function-client.js';
@@ -63,6 +63,12 @@ export interface RevisionChangerOptions {
   change: JournaledChange<RevisionUndo, RevisionLocation>;
   wait: () => OperationWait;
   log: (message: string) => void;
+}
+
+/** The wait of a revision change (Cloud Functions and Cloud Run alike): the target's cold wait budget
+ *  (or the shared default) and poll interval, the run's abort signal and log. */
+export function revisionWait(cold: { waitTimeoutMs: number; pollIntervalMs: number } | null | undefined, ctx: { signal: AbortSignal; log: (message: string) => void }): OperationWait {
+  return { timeoutMs: cold?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, pollIntervalMs: cold?.pollIntervalMs ?? 0, signal: ctx.signal, log: ctx.log };
 }
 
 export class RevisionChanger {

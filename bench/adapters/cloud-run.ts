@@ -9,14 +9,13 @@
 import type { GoogleAuth } from 'google-auth-library';
 import type { CloudRunTarget } from '../config/schema.js';
 import { nowUs, usSince } from '../control/clock.js';
-import { DEFAULT_WAIT_TIMEOUT_MS } from '../control/defaults.js';
 import { journalUndo } from '../control/journal-undo.js';
 import { JournaledChange } from '../control/journaled-change.js';
 import { TargetFailure } from '../errors.js';
 import { bytesToMegabytes, memoryBytes, parseQuantity } from '../quantity.js';
 import type { CloudRunFacts } from '../results/platform-facts.js';
 import { conditionState, createServicesClient, runServiceName, shortRevision, type RunService, type ServicesClient } from './cloud-run-client.js';
-import { COLD_START_ANNOTATION, restoreRevisionChange, revisionChangeSchema, RevisionChanger, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
+import { COLD_START_ANNOTATION, restoreRevisionChange, revisionChangeSchema, RevisionChanger, revisionWait, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
 import { createAuth, credentialKind, credentialProblems, idTokenAudience } from './google-auth.js';
 import { googleFailure, reasonOf } from './google-errors.js';
 import { GoogleCaller } from './google-http.js';
@@ -53,9 +52,6 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
     return this.target.cold?.strategy ?? 'none';
   }
 
-  private wait() {
-    return { timeoutMs: this.target.cold?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, pollIntervalMs: this.target.cold?.pollIntervalMs ?? 0, signal: this.ctx.signal, log: this.ctx.log };
-  }
 
   /** Read-only: the credentials' kind, the service (readiness, traffic, scaling, audiences). */
   async inspect(): Promise<Inspection<'cloud-run'>> {
@@ -98,7 +94,7 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
         service,
         location: { apiEndpoint: this.target.apiEndpoint ?? null, project: this.target.project, region: this.target.region, service: this.name },
         change: this.change,
-        wait: () => this.wait(),
+        wait: () => revisionWait(this.target.cold, this.ctx),
         log: this.ctx.log,
       });
     }
