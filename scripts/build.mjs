@@ -1,7 +1,8 @@
 // The build: compiles bench/ and platforms/ with tsc (TypeScript 7, native) into dist/, copies the
 // files the compiled code reads or spawns at run time (platforms' *.mjs, the HTML report's client
 // script and styles: every non-TypeScript file of those folders) beside it, bundles the Lambda
-// origin's handler into dist/origin-lambda/index.mjs, and records a digest of its inputs in
+// origin's handler into dist/origin-lambda/index.mjs, vendors the heaviest packages (vendor.mjs),
+// bundles the CLI into dist/cli/ (bundle-cli.mjs), and records a digest of its inputs in
 // dist/build-info.json so that a stale build is noticed.
 //
 //   node scripts/build.mjs              build (npm run build, and `prepare` during npm ci)
@@ -15,13 +16,14 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleCli } from './bundle-cli.mjs';
 import { vendorPackages } from './vendor.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist');
 const SOURCE_DIRS = ['bench', 'platforms'];
 /** Files besides the sources whose change changes the build. */
-export const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'scripts/vendor.mjs'];
+export const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs', 'scripts/vendor.mjs', 'scripts/bundle-cli.mjs'];
 const INFO_FILE = path.join(DIST, 'build-info.json');
 
 /** Every file under `dir`, as paths relative to ROOT with forward slashes, sorted. */
@@ -87,7 +89,10 @@ export function build() {
   }
   const esbuild = loadEsbuild(require);
   bundleLambdaOrigin(esbuild);
-  vendorPackages(esbuild, DIST, SOURCE_DIRS.flatMap((dir) => filesUnder(`dist/${dir}`)).filter((file) => file.endsWith('.js')).map((file) => path.join(ROOT, file)));
+  const compiled = SOURCE_DIRS.flatMap((dir) => filesUnder(`dist/${dir}`)).filter((file) => file.endsWith('.js')).map((file) => path.join(ROOT, file));
+  vendorPackages(esbuild, DIST, compiled);
+  const reporterAssets = filesUnder('bench/reporters').filter((file) => !file.endsWith('.ts')).map((file) => path.join(ROOT, file));
+  bundleCli(esbuild, DIST, compiled.filter((file) => file.startsWith(path.join(DIST, 'bench') + path.sep)), reporterAssets);
   writeFileSync(INFO_FILE, `${JSON.stringify({ digest, builtAt: new Date().toISOString() })}\n`);
   return { assets };
 }

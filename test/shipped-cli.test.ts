@@ -59,7 +59,7 @@ test('coldbench --help runs the compiled JavaScript: usage, exit 0, no tsx or es
   assert.match(cli.stdout, /^Usage: coldbench /m);
   for (const command of ['run', 'validate', 'report', 'compare', 'restore']) assert.match(cli.stdout, new RegExp(`^  ${command}\\b`, 'm'));
 
-  assert.ok(probe.modules.includes(path.join(DIST, 'bench', 'cli.js')), 'the CLI came from dist/');
+  assert.ok(probe.modules.includes(path.join(DIST, 'cli', 'cli.js')), 'the CLI came from dist/cli/ (the bundle)');
   assert.deepEqual(probe.modules.filter((m) => m.endsWith('.ts')), [], 'no TypeScript source was loaded');
   assert.deepEqual(probe.modules.filter((m) => LOADER.test(m)), [], 'no tsx or esbuild module');
   assert.deepEqual(probe.children, [], 'no child process (an esbuild service would be one)');
@@ -75,6 +75,12 @@ test('coldbench validate targets/local.yaml (all six kinds) loads no cloud SDK, 
   assert.deepEqual(probe.modules.filter((m) => HEAVY.test(m)), []);
   assert.deepEqual(probe.modules.filter((m) => LOADER.test(m)), []);
   assert.deepEqual(probe.children, []);
+  // The bundle (scripts/bundle-cli.mjs): the CLI's own modules from dist/cli/, none from dist/bench/
+  // (which would also mean two copies of a module in one process); zod from dist/vendor/.
+  const ours = probe.modules.filter((m) => m.startsWith(DIST + path.sep));
+  assert.deepEqual(ours.filter((m) => m.startsWith(path.join(DIST, 'bench') + path.sep)), [], 'no unbundled module of dist/bench/');
+  assert.ok(ours.includes(path.join(DIST, 'cli', 'cli.js')), 'the bundle');
+  assert.ok(ours.includes(path.join(DIST, 'vendor', 'zod.js')), 'zod from dist/vendor/');
 });
 
 test('control: the probe sees tsx, its esbuild module and the esbuild service process when a loader is used', async () => {
@@ -145,5 +151,5 @@ test('a stale build is noticed (a changed source), a missing one too; the bin th
   const unbuilt = cliInCopy(['--help']);
   assert.equal(unbuilt.code, 2);
   assert.equal(unbuilt.stdout, '');
-  assert.match(unbuilt.stderr, /^coldbench: not built yet \(dist\/bench\/cli\.js is missing\): run `npm ci` or `npm run build` first\n$/);
+  assert.match(unbuilt.stderr, /^coldbench: not built yet \(dist\/cli\/cli\.js is missing\): run `npm ci` or `npm run build` first\n$/);
 });
