@@ -1,7 +1,7 @@
 // kind: knative: a Knative Service, called at `url` or at the Service's status.url; through an
 // ingress address (`url` on another host than status.url) the Host header is status.url's host
 // unless `host` says otherwise. Up front (inspect(), knative-problems.ts) it refuses what keeps the service
-// from zero and predicts the wait per sample. Cold strategy scale-to-zero changes nothing on the
+// from zero and predicts the wait per sample, and checks the permissions the run needs (kube-access.ts). Cold strategy scale-to-zero changes nothing on the
 // platform: forceCold watches the pods (bounded, with progress) until none is Pending or Running
 // without a deletionTimestamp (Knative's own "at zero" check), then the sample is one request on a
 // fresh connection, which the activator holds while a pod starts; the new pod's own start-up times
@@ -13,6 +13,8 @@ import { KNATIVE_ZERO_POLL_MS } from '../control/defaults.js';
 import { messageOf, TargetFailure } from '../errors.js';
 import type { KnativeFacts } from '../results/platform-facts.js';
 import { invokeHttpTarget } from './http.js';
+import { knativeNeeds } from './kube-access.js';
+import { accessProblems } from './kube-access-review.js';
 import { apiErrorReason, apiStatusCode, connectKube, kubeCall, type KubeClients } from './kube-client.js';
 import { describePods, podStartTimes } from './kube-pods.js';
 import { podRequests } from './kube-quantity.js';
@@ -76,6 +78,7 @@ export class KnativeAdapter implements Adapter<'knative'> {
         this.ctx.log(`could not read knative-serving/config-autoscaler (${plan.autoscaler.unreadable}): assuming Knative's defaults for the checks`);
       }
       problems.push(...knativeProblems(plan));
+      problems.push(...(await accessProblems(this.clients, knativeNeeds(this.target, this.clients.location.namespace), this.ctx.signal)));
       if (this.scaleToZero) {
         const wait = predictZeroWait(plan);
         coldWaitMs = wait.maxMs;

@@ -1,7 +1,7 @@
 // kind: kubernetes: a Deployment reached at `url`, or at `service:` through the API server's service
 // proxy with the kubeconfig's credentials (kube-proxy.ts). Up front (inspect(), kubernetes-problems.ts): the
 // Service and its port, HPAs and KEDA ScaledObjects that would fight the replica count, a loopback
-// url (port-forward). Cold strategy scale-from-zero: forceCold scales the Deployment to 0 through
+// url (port-forward), and the permissions the run needs (kube-access.ts). Cold strategy scale-from-zero: forceCold scales the Deployment to 0 through
 // the scale subresource and watches its pods until none is left (untimed; terminated pods, such as
 // evicted ones, stay listed and do not count); sampleCold scales it back up and times from the
 // scale-up to the first successful response (kubernetes-scale.ts). The original replica count is
@@ -16,6 +16,8 @@ import { TargetFailure } from '../errors.js';
 import type { KubernetesFacts } from '../results/platform-facts.js';
 import { invokeHttpTarget } from './http.js';
 import { apiErrorReason, apiStatusCode, connectKube, kubeCall, selectorOf, type KubeClients } from './kube-client.js';
+import { kubernetesNeeds } from './kube-access.js';
+import { accessProblems } from './kube-access-review.js';
 import { describePods, isLive } from './kube-pods.js';
 import { proxiedRequest, proxyPort, proxyUrl } from './kube-proxy.js';
 import { podRequests } from './kube-quantity.js';
@@ -88,7 +90,7 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
     // plain URL only read it for the report.
     if (!this.scaleFromZero && !this.viaApiServer) {
       await this.readDeployment().catch((err) => this.ctx.log(`could not read ${this.name} for the report: ${apiErrorReason(err)}`));
-      return inspection([], this.target.url ?? null);
+      return inspection(await this.accessProblems(), this.target.url ?? null);
     }
     const deployment = await this.readDeployment();
     const clients = this.clients;
@@ -96,7 +98,7 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
     const plan = await readKubernetesPlan(clients, this.target, deployment, this.ctx.signal).catch((err: unknown) => {
       throw this.failure('check', err);
     });
-    const problems = kubernetesProblems(plan);
+    const problems = [...kubernetesProblems(plan), ...(await this.accessProblems())];
     this.proxyTarget = undefined;
     if (this.target.service && plan.service) {
       const port = proxyPort(plan.service, this.target.servicePort);
@@ -104,6 +106,12 @@ export class KubernetesAdapter implements Adapter<'kubernetes'> {
       if (!('problem' in port)) this.proxyTarget = proxyUrl(clients.location.server, clients.location.namespace, this.target.service, port, this.target.path ?? '/');
     }
     return inspection(problems, this.proxyTarget ?? this.target.url ?? null);
+  }
+
+  /** Whether the credentials may make the calls this run needs (SelfSubjectAccessReviews). */
+  private accessProblems(): Promise<Problem[]> {
+    const clients = this.clients;
+    return clients ? accessProblems(clients, kubernetesNeeds(this.target, clients.location.namespace), this.ctx.signal) : Promise.resolve([]);
   }
 
   /** scale-from-zero: the replica count goes to 0 and back once per sample, and back at the end. */

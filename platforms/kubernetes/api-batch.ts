@@ -6,12 +6,14 @@
 //   POST|GET      /apis/batch/v1/namespaces/{ns}/jobs   GET|DELETE .../jobs/{name} (propagationPolicy)
 //   GET           /api/v1/namespaces/{ns}/pods/{name}[/log?follow=&container=]   (pods of Jobs)
 //   GET           /api/v1/namespaces/{ns}/pods?labelSelector=job-name=... (or controller-uid)
+//   POST          .../serviceaccounts/{name}/token, /apis/authorization.k8s.io/v1/selfsubjectaccessreviews (api-access.ts)
 // Pods of Jobs are listed only by selectors on the labels the Job controller sets (job-name,
 // controller-uid): a Deployment's pods never carry those labels, so such a list is complete.
 import type http from 'node:http';
 import { ApiFailure, CONFIGMAPS, ROLE_BINDINGS, ROLES, SECRETS, SERVICE_ACCOUNTS, type ObjectStore, type Resource } from './api-objects.js';
 import type { JobController, PropagationPolicy } from './job-controller.js';
 import type { JobPod } from './job-pod.js';
+import { createAccessApi } from './api-access.js';
 import { forbiddenMessage, type ServiceAccountIdentity } from './rbac.js';
 import { listJson, statusJson } from './objects.js';
 
@@ -27,8 +29,9 @@ export interface ApiExtension {
   identify(token: string): ServiceAccountIdentity | null;
   /** Null when the identity may make this request; else the 403 message. */
   forbidden(who: ServiceAccountIdentity, method: string, url: URL): string | null;
-  /** Answer the request and return its status, or null to leave it to the built-in routes. */
-  serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<number | null>;
+  /** Answer the request and return its status, or null to leave it to the built-in routes.
+   *  `who`: the caller's service account; null for the kubeconfig's admin. */
+  serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL, who: ServiceAccountIdentity | null): Promise<number | null>;
 }
 
 function readJson(req: http.IncomingMessage): Promise<unknown> {
@@ -80,6 +83,7 @@ function jobSelector(selector: string | null): Array<[string, string]> | null {
 export function createBatchApi(store: ObjectStore, jobs: JobController): ApiExtension {
   const version = () => store.nextVersion();
   const podOf = (ns: string, name: string): JobPod | undefined => jobs.pods.get(`${ns}/${name}`);
+  const access = createAccessApi(store);
 
   function serveLog(res: http.ServerResponse, pod: JobPod, url: URL): number {
     const container = url.searchParams.get('container');
@@ -98,9 +102,11 @@ export function createBatchApi(store: ObjectStore, jobs: JobController): ApiExte
     return 200;
   }
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<number | null> {
+  async function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL, who: ServiceAccountIdentity | null): Promise<number | null> {
     const method = req.method ?? 'GET';
     const p = url.pathname.replace(/\/+$/, '');
+    const answer = await access.route(method, p, () => readJson(req), who);
+    if (answer) return send(res, answer.status, answer.body);
     let m: RegExpExecArray | null;
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(p)) && method === 'GET') {
       const name = m[1]!;
@@ -154,11 +160,11 @@ export function createBatchApi(store: ObjectStore, jobs: JobController): ApiExte
   const statusOf = (f: ApiFailure) => statusJson(f.code, f.reason, f.message, f.details);
 
   return {
-    identify: (token) => jobs.identify(token),
+    identify: (token) => jobs.identify(token) ?? access.identify(token),
     forbidden: (who, method, url) => forbiddenMessage(store, who, method, url),
-    async serve(req, res, url) {
+    async serve(req, res, url, who) {
       try {
-        return await route(req, res, url);
+        return await route(req, res, url, who);
       } catch (err) {
         if (!(err instanceof ApiFailure)) throw err;
         req.resume();

@@ -10,7 +10,8 @@
 //   GET    /apis/keda.sh/v1alpha1/namespaces/{ns}/scaledobjects[/{name}]   (404 unless KEDA is installed)
 //   GET    /apis/serving.knative.dev/v1/namespaces/{ns}/services[/{name}]   PATCH .../services/{name}
 //   (a PATCH of a Deployment's or Service's first container's resources rolls out new pods / a new revision)
-// Jobs, ConfigMaps, Secrets, ServiceAccounts, RBAC and pod logs come from an extension (api-batch.ts).
+// Jobs, ConfigMaps, Secrets, ServiceAccounts, RBAC, pod logs, service-account tokens and access
+// reviews come from an extension (api-batch.ts, api-access.ts).
 // With the `throttle` option every Nth request is refused with 429 TooManyRequests and a
 // Retry-After header, as API Priority and Fairness refuses requests under load (docs/platforms.md).
 import http from 'node:http';
@@ -248,7 +249,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions): Pro
         req.resume();
         throw new HttpProblem(fault.status, REASON_BY_CODE[fault.status] ?? 'InternalError', `injected failure (HTTP ${fault.status}) for ${req.method} ${url.pathname}`);
       }
-      const served = await options.extension?.serve(req, res, url);
+      const served = await options.extension?.serve(req, res, url, serviceAccount ?? null);
       if (served !== undefined && served !== null) {
         log(served);
         return;

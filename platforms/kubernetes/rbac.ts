@@ -63,24 +63,48 @@ function ruleAllows(rule: Rule, a: RequestAttributes): boolean {
   return !rule.resourceNames?.length || (a.name !== undefined && rule.resourceNames.includes(a.name));
 }
 
-/** Null when allowed; otherwise the API server's 403 message. */
-export function forbiddenMessage(store: ObjectStore, who: ServiceAccountIdentity, method: string, url: URL): string | null {
-  const a = requestAttributes(method, url);
-  if (!a) return null;
-  const user = `system:serviceaccount:${who.namespace}:${who.name}`;
-  if (a.namespace) {
-    for (const binding of store.list(ROLE_BINDINGS, a.namespace)) {
-      const subjects = (binding.subjects ?? []) as Array<{ kind?: string; name?: string; namespace?: string }>;
-      const bound = subjects.some((s) => s.kind === 'ServiceAccount' && s.name === who.name && (s.namespace ?? a.namespace) === who.namespace);
-      const ref = (binding.roleRef ?? {}) as { kind?: string; name?: string };
-      if (!bound || ref.kind !== 'Role' || !ref.name) continue;
-      const role = store.get(ROLES, a.namespace, ref.name);
-      const rules = (role?.rules ?? []) as Rule[];
-      if (rules.some((rule) => ruleAllows(rule, a))) return null;
+/** What every authenticated identity may do, from the default ClusterRoleBinding system:basic-user
+ *  (Group system:authenticated): ask the API what it itself may do. */
+const BASIC_USER = 'RBAC: allowed by ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"';
+function basicUserAllows(a: RequestAttributes): boolean {
+  if (a.verb !== 'create' || a.subresource) return false;
+  if (a.group === 'authorization.k8s.io') return a.resource === 'selfsubjectaccessreviews' || a.resource === 'selfsubjectrulesreviews';
+  return a.group === 'authentication.k8s.io' && a.resource === 'selfsubjectreviews';
+}
+
+export const userName = (who: ServiceAccountIdentity) => `system:serviceaccount:${who.namespace}:${who.name}`;
+
+/** The RBAC authorizer's decision with its reason (as a SubjectAccessReview reports it; RBAC has
+ *  no opinion when nothing allows, so a refusal carries no reason). */
+export function authorize(store: ObjectStore, who: ServiceAccountIdentity, a: RequestAttributes): { allowed: true; reason: string } | { allowed: false } {
+  if (basicUserAllows(a)) return { allowed: true, reason: BASIC_USER };
+  if (!a.namespace) return { allowed: false };
+  for (const binding of store.list(ROLE_BINDINGS, a.namespace)) {
+    const subjects = (binding.subjects ?? []) as Array<{ kind?: string; name?: string; namespace?: string }>;
+    const bound = subjects.some((s) => s.kind === 'ServiceAccount' && s.name === who.name && (s.namespace ?? a.namespace) === who.namespace);
+    const ref = (binding.roleRef ?? {}) as { kind?: string; name?: string };
+    if (!bound || ref.kind !== 'Role' || !ref.name) continue;
+    const role = store.get(ROLES, a.namespace, ref.name);
+    const rules = (role?.rules ?? []) as Rule[];
+    if (rules.some((rule) => ruleAllows(rule, a))) {
+      const name = (binding.metadata as { name?: string } | undefined)?.name ?? '';
+      return { allowed: true, reason: `RBAC: allowed by RoleBinding "${name}/${a.namespace}" of Role "${ref.name}" to ServiceAccount "${who.name}/${who.namespace}"` };
     }
   }
+  return { allowed: false };
+}
+
+/** The API server's 403 message for a refused request. */
+export function deniedMessage(who: ServiceAccountIdentity, a: RequestAttributes): string {
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const object = a.name ? `${a.group ? `${a.resource}.${a.group}` : a.resource} "${a.name}" is forbidden` : `${a.group ? `${a.resource}.${a.group}` : a.resource} is forbidden`;
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
-  return `${object}: User "${user}" cannot ${a.verb} resource "${resource}" in API group "${a.group}" ${scope}`;
+  return `${object}: User "${userName(who)}" cannot ${a.verb} resource "${resource}" in API group "${a.group}" ${scope}`;
+}
+
+/** Null when allowed; otherwise the API server's 403 message. */
+export function forbiddenMessage(store: ObjectStore, who: ServiceAccountIdentity, method: string, url: URL): string | null {
+  const a = requestAttributes(method, url);
+  if (!a || authorize(store, who, a).allowed) return null;
+  return deniedMessage(who, a);
 }
