@@ -49,12 +49,14 @@ test('judging: one error naming every missing required permission and its Role r
     {
       severity: 'warning',
       message:
-        'missing permission (the run works, a check is weaker): the credentials of context c may not watch pods (to watch the pods (without it they are polled: more API requests, changes seen later)); grant it with a Role in namespace "team" with the rules {apiGroups: [""], resources: ["pods"], verbs: ["watch"]}, bound to these credentials by a RoleBinding',
+        'missing permission (the run works, a check is weaker): the credentials of context c may not watch pods (to watch the pods; without it they are polled: more API requests, changes seen later); grant it with a Role in namespace "team" with the rules {apiGroups: [""], resources: ["pods"], verbs: ["watch"]}, bound to these credentials by a RoleBinding',
     },
   ]);
   assert.deepEqual(judgeAccess(needs, needs.map(() => ({ allowed: true })), 'c'), []);
   const unknown = judgeAccess(needs, needs.map(() => ({ unavailable: 'HTTP 404 NotFound' })), 'c');
   assert.deepEqual(unknown.map((p) => p.severity), ['warning']);
   assert.match(unknown[0]?.message ?? '', /^could not check permissions \(HTTP 404 NotFound\)/);
+  const kn = judgeAccess(knativeNeeds(knativeTarget({ service: 'hello' }), 'team'), [{ allowed: true }, { allowed: false }, { allowed: false }], 'c');
+  assert.match(kn[0]?.message ?? '', /grant them with a Role in namespace "team" with the rules \{apiGroups: \[""\], resources: \["pods"\], verbs: \["watch"\]\}, and one in namespace "knative-serving" with the rules \{apiGroups: \[""\], resources: \["configmaps"\], verbs: \["get"\]\}, each bound to these credentials by a RoleBinding$/);
   assert.equal(roleRules([...needs, { ...needs[1]!, verb: 'update' }]), '{apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["patch", "get", "update"]}, {apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"]}');
 });

@@ -39,7 +39,7 @@ export function proxyVerb(method: string): string {
 function podWaitNeeds(namespace: string, waitFor: string): AccessNeed[] {
   return [
     { verb: 'list', ...PODS, namespace, required: true, purpose: `list the pods while waiting for ${waitFor}` },
-    { verb: 'watch', ...PODS, namespace, required: false, purpose: 'watch the pods (without it they are polled: more API requests, changes seen later)' },
+    { verb: 'watch', ...PODS, namespace, required: false, purpose: 'watch the pods; without it they are polled: more API requests, changes seen later' },
   ];
 }
 
@@ -65,7 +65,7 @@ export function knativeNeeds(target: KnativeTarget, namespace: string): AccessNe
   const strategy = target.cold?.strategy;
   if (strategy === 'scale-to-zero') needs.push(...podWaitNeeds(namespace, 'the service to scale to zero'));
   if (strategy === 'scale-to-zero' || strategy === 'idle') {
-    needs.push({ verb: 'get', group: '', resource: 'configmaps', namespace: 'knative-serving', name: 'config-autoscaler', required: false, purpose: "read knative-serving/config-autoscaler (without it Knative's defaults are assumed for the scale-to-zero checks)" });
+    needs.push({ verb: 'get', group: '', resource: 'configmaps', namespace: 'knative-serving', name: 'config-autoscaler', required: false, purpose: "read knative-serving/config-autoscaler; without it Knative's defaults are assumed for the scale-to-zero checks" });
   }
   if (target.sweep) {
     needs.push({ verb: 'patch', group: 'serving.knative.dev', resource: 'services', namespace, name: target.service, required: true, purpose: "set each sweep variant's resources and restore the original ones" });
@@ -91,11 +91,12 @@ export function roleRules(needs: readonly AccessNeed[]): string {
   return [...rules.values()].map((r) => `{apiGroups: ["${r.group}"], resources: ["${r.resource}"], verbs: [${r.verbs.map((v) => `"${v}"`).join(', ')}]}`).join(', ');
 }
 
-const namespacesOf = (needs: readonly AccessNeed[]) => [...new Set(needs.map((n) => n.namespace))].map((ns) => JSON.stringify(ns)).join(' and ');
-
 function missing(needs: readonly AccessNeed[], who: string): string {
   const what = needs.map((n) => `${permissionName(n)} (to ${n.purpose})`).join('; ');
-  return `${who} may not ${what}; grant ${needs.length === 1 ? 'it' : 'them'} with a Role in namespace ${namespacesOf(needs)} with the rules ${roleRules(needs)}, bound to these credentials by a RoleBinding`;
+  const namespaces = [...new Set(needs.map((n) => n.namespace))];
+  const grants = namespaces.map((ns, i) => `${i === 0 ? 'a Role' : 'one'} in namespace ${JSON.stringify(ns)} with the rules ${roleRules(needs.filter((n) => n.namespace === ns))}`).join(', and ');
+  const binding = namespaces.length === 1 ? 'bound to these credentials by a RoleBinding' : 'each bound to these credentials by a RoleBinding';
+  return `${who} may not ${what}; grant ${needs.length === 1 ? 'it' : 'them'} with ${grants}, ${binding}`;
 }
 
 /** One error naming every missing permission the run needs, one warning for those that only weaken
