@@ -1,0 +1,55 @@
+// The read-only IAM calls of both Google kinds: testIamPermissions on the function (Functions v2
+// API's IAM mixin) and on the Cloud Run service (Cloud Run Admin API v2), and getIamPolicy of the
+// service for the "is the URL public" check. Neither changes anything; testIamPermissions needs no
+// permission of its own. What to ask and the verdict are in google-permissions.ts.
+import type { FunctionServiceClient } from './cloud-function-client.js';
+import type { ServicesClient } from './cloud-run-client.js';
+import { reasonOf } from './google-errors.js';
+import type { RunService } from './cloud-run-client.js';
+import { credentialsProblems, granted, isPublic, type IamBinding, type PermissionAnswer, type PermissionCheck, type PermissionNeed } from './google-permissions.js';
+import { problemWarning, type Problem } from './problems.js';
+
+type Asker = (resource: string, permissions: string[]) => Promise<{ permissions?: string[] | null }>;
+
+async function check(ask: Asker, resource: string, needs: readonly PermissionNeed[]): Promise<PermissionCheck> {
+  let answer: PermissionAnswer;
+  try {
+    const response = await ask(resource, needs.map((n) => n.permission));
+    answer = { ok: true, granted: response.permissions ?? [] };
+  } catch (err) {
+    answer = { ok: false, reason: reasonOf(err) };
+  }
+  return { resource, needs, answer };
+}
+
+export function checkFunctionPermissions(client: FunctionServiceClient, name: string, needs: readonly PermissionNeed[]): Promise<PermissionCheck> {
+  return check(async (resource, permissions) => {
+    // The Functions client's IAM mixin takes the request message itself (loaded with the client).
+    const { protos } = await import('@google-cloud/functions');
+    return (await client.testIamPermissions(protos.google.iam.v1.TestIamPermissionsRequest.fromObject({ resource, permissions })))[0];
+  }, name, needs);
+}
+
+export function checkServicePermissions(client: ServicesClient, name: string, needs: readonly PermissionNeed[]): Promise<PermissionCheck> {
+  return check(async (resource, permissions) => (await client.testIamPermissions({ resource, permissions }))[0], name, needs);
+}
+
+/** Is the service public (allUsers may invoke, or invoker IAM is off)? null: the policy could not be read. */
+export async function servicePublic(client: ServicesClient, name: string, invokerIamDisabled: boolean | null | undefined): Promise<{ public: boolean } | { reason: string }> {
+  try {
+    const [policy] = await client.getIamPolicy({ resource: name });
+    const bindings: IamBinding[] = policy.bindings ?? [];
+    return { public: isPublic(bindings, invokerIamDisabled) };
+  } catch (err) {
+    return { reason: reasonOf(err) };
+  }
+}
+
+/** auth: none: is the service's URL public? A warning when it is not, or when that is unknown
+ *  (no run.services.getIamPolicy: permissionProblems said so already). */
+export async function publicUrlProblems(client: ServicesClient, name: string, service: RunService | null, auth: 'id-token' | 'none', checks: readonly PermissionCheck[], subject: string): Promise<Problem[]> {
+  if (auth !== 'none' || !granted(checks, 'run.services.getIamPolicy')) return [];
+  const answer = await servicePublic(client, name, service?.invokerIamDisabled);
+  if ('reason' in answer) return [problemWarning(`${subject}: could not check whether ${name} is public (${answer.reason})`)];
+  return credentialsProblems(subject, name, auth, answer.public);
+}
