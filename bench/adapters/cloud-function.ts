@@ -84,7 +84,7 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     this.services ??= await createServicesClient(auth, this.target.apiEndpoint);
     // What this run needs, asked first: a missing permission stops the target before any change.
     const shape = runShape(this.target);
-    const fnPermissions = await checkFunctionPermissions(this.functions, this.name, functionNeeds(shape));
+    const fnPermissions = await checkFunctionPermissions(auth, this.target.apiEndpoint, this.name, functionNeeds(shape));
     try {
       this.ctx.log(`reading ${this.name}`);
       if (missingNeeds(fnPermissions).length === 0) [this.fn] = await this.functions.getFunction({ name: this.name });

@@ -2,7 +2,8 @@
 // API's IAM mixin) and on the Cloud Run service (Cloud Run Admin API v2), and getIamPolicy of the
 // service for the "is the URL public" check. Neither changes anything; testIamPermissions needs no
 // permission of its own. What to ask and the verdict are in google-permissions.ts.
-import type { FunctionServiceClient } from './cloud-function-client.js';
+import type { GoogleAuth } from 'google-auth-library';
+import { fieldOf } from '../fields.js';
 import type { ServicesClient } from './cloud-run-client.js';
 import { reasonOf } from './google-errors.js';
 import type { RunService } from './cloud-run-client.js';
@@ -22,11 +23,19 @@ async function check(ask: Asker, resource: string, needs: readonly PermissionNee
   return { resource, needs, answer };
 }
 
-export function checkFunctionPermissions(client: FunctionServiceClient, name: string, needs: readonly PermissionNeed[]): Promise<PermissionCheck> {
+/** Over REST to the v2 API's documented path: the Node client's IAM mixin would send the
+ *  google.iam.v1 default path (/v1/{resource=**}:testIamPermissions) over REST. */
+export function checkFunctionPermissions(auth: GoogleAuth, apiEndpoint: string | undefined, name: string, needs: readonly PermissionNeed[]): Promise<PermissionCheck> {
+  const base = apiEndpoint ? new URL(apiEndpoint).origin : 'https://cloudfunctions.googleapis.com';
   return check(async (resource, permissions) => {
-    // The Functions client's IAM mixin takes the request message itself (loaded with the client).
-    const { protos } = await import('@google-cloud/functions');
-    return (await client.testIamPermissions(protos.google.iam.v1.TestIamPermissionsRequest.fromObject({ resource, permissions })))[0];
+    try {
+      const response = await auth.request<{ permissions?: string[] }>({ url: `${base}/v2/${resource}:testIamPermissions`, method: 'POST', data: { permissions } });
+      return response.data;
+    } catch (err) {
+      // gaxios keeps Google's JSON error in the response body.
+      const message = fieldOf(fieldOf(fieldOf(fieldOf(err, 'response'), 'data'), 'error'), 'message');
+      throw typeof message === 'string' ? new Error(message) : err;
+    }
   }, name, needs);
 }
 
@@ -34,7 +43,7 @@ export function checkServicePermissions(client: ServicesClient, name: string, ne
   return check(async (resource, permissions) => (await client.testIamPermissions({ resource, permissions }))[0], name, needs);
 }
 
-/** Is the service public (allUsers may invoke, or invoker IAM is off)? null: the policy could not be read. */
+/** Is the service public (allUsers may invoke, or invoker IAM is off)? A reason when its policy could not be read. */
 export async function servicePublic(client: ServicesClient, name: string, invokerIamDisabled: boolean | null | undefined): Promise<{ public: boolean } | { reason: string }> {
   try {
     const [policy] = await client.getIamPolicy({ resource: name });
