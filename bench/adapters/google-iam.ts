@@ -1,12 +1,11 @@
 // The read-only IAM calls of both Google kinds: testIamPermissions on the function (Functions v2
-// API's IAM mixin) and on the Cloud Run service (Cloud Run Admin API v2), and getIamPolicy of the
+// API, over REST) and on the Cloud Run service (Cloud Run Admin API v2), and getIamPolicy of the
 // service for the "is the URL public" check. Neither changes anything; testIamPermissions needs no
 // permission of its own. What to ask and the verdict are in google-permissions.ts.
 import type { GoogleAuth } from 'google-auth-library';
 import { fieldOf } from '../fields.js';
-import type { ServicesClient } from './cloud-run-client.js';
+import type { RunService, ServicesClient } from './cloud-run-client.js';
 import { reasonOf } from './google-errors.js';
-import type { RunService } from './cloud-run-client.js';
 import { credentialsProblems, granted, isPublic, type IamBinding, type PermissionAnswer, type PermissionCheck, type PermissionNeed } from './google-permissions.js';
 import { problemWarning, type Problem } from './problems.js';
 

@@ -31,7 +31,7 @@ import type { EmulatorContext, EmulatorStarter, RunningEmulator } from '../types
 import { withApiKeepAlive } from '../keep-alive.js';
 import { createApiServer } from './api-server.js';
 import type { ServiceStats } from './front.js';
-import type { IamFault } from './iam.js';
+import type { IamFault } from './grants.js';
 import { createMetadataServer } from './metadata-server.js';
 import type { ServiceUpdateRecord, UpdateRequestRecord } from './model.js';
 import { parseCloudFunctionsOptions, type CloudFunctionsEmulatorOptions } from './options.js';

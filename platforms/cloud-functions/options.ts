@@ -2,7 +2,7 @@
 // naming the bad option (`emulators.cloud-functions.functions[0].idle: ...`).
 import { z } from 'zod';
 import { durationMs, portOption } from '../options.js';
-import { unknownRole } from './iam.js';
+import { unknownRole } from './grants.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9-]{0,48}$/, { error: 'expected a lower-case name (letters, digits, hyphens)' });
 const env = z.record(z.string(), z.string()).default({});

@@ -4,7 +4,7 @@
 // probe, then traffic); only the Functions API builds the source first, every time.
 import { randomBytes } from 'node:crypto';
 import { ServiceFront, type FrontOptions } from './front.js';
-import type { IamFault } from './iam.js';
+import type { IamFault } from './grants.js';
 import { renderFunction, enumRenderer, type FunctionRecord, type OperationRecord, type ServiceUpdateRecord, type UpdateRequestRecord } from './model.js';
 import { renderService, type RevisionRecord, type ServiceRecord, type Template } from './run-model.js';
 

@@ -3,7 +3,7 @@
 // server issues both; the API and the function front check them, as Google does. Each token is
 // minted for a principal, whose granted roles and permissions the API and the fronts enforce.
 import { createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { Grants } from './iam.js';
+import { Grants } from './grants.js';
 
 export const SERVICE_ACCOUNT_EMAIL = 'coldbench-emulator@coldbench-local.iam.gserviceaccount.com';
 const ISSUER = 'https://accounts.google.com';
