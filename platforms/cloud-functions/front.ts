@@ -24,7 +24,7 @@ export interface ServiceStats {
   received: number;
   /** Requests that reached an instance. */
   served: number;
-  /** Requests refused for a missing or invalid ID token. */
+  /** Requests refused for a missing or invalid ID token, or a caller without run.routes.invoke. */
   rejected: number;
   /** Instances started for requests (cold starts). */
   starts: number;
