@@ -16,11 +16,13 @@ import type { CloudFunctionFacts } from '../results/platform-facts.js';
 import { bytesToMegabytes, defaultCpuFor, memoryBytes, parseQuantity } from '../quantity.js';
 import { createAuth, createFunctionsClient, functionName, stateName, type FunctionServiceClient, type GcfFunction } from './cloud-function-client.js';
 import { cloudFunctionJournal } from './cloud-function-journal.js';
-import { createServicesClient, type RunService, type ServicesClient } from './cloud-run-client.js';
+import { createServicesClient, runServiceName, type RunService, type ServicesClient } from './cloud-run-client.js';
 import { COLD_START_ANNOTATION, RevisionChanger, revisionWait, type RevisionLocation, type RevisionUndo } from './cloud-run-revisions.js';
 import { credentialKind, credentialProblems, idTokenAudience } from './google-auth.js';
 import { googleFailure, reasonOf } from './google-errors.js';
 import { GoogleCaller } from './google-http.js';
+import { checkFunctionPermissions, checkServicePermissions, publicUrlProblems } from './google-iam.js';
+import { functionNeeds, missingNeeds, permissionProblems, runShape, serviceNeeds } from './google-permissions.js';
 import { audienceProblems, functionProblems, revisionChanges, serviceProblems, type CheckedTarget } from './google-problems.js';
 import { enforceProblems, type Problem } from './problems.js';
 import { commonChanges, forceColdCommon, idleWait } from './strategies.js';
@@ -78,24 +80,34 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     // Credentials that cannot mint an accepted ID token stop the target before any API call.
     const problems: Problem[] = this.target.auth === 'id-token' ? credentialProblems(await credentialKind(auth), this.subject) : [];
     if (problems.some(isError)) return early(problems);
+    this.functions ??= await createFunctionsClient(auth, this.target.apiEndpoint);
+    this.services ??= await createServicesClient(auth, this.target.apiEndpoint);
+    // What this run needs, asked first: a missing permission stops the target before any change.
+    const shape = runShape(this.target);
+    const fnPermissions = await checkFunctionPermissions(auth, this.target.apiEndpoint, this.name, functionNeeds(shape));
     try {
-      this.functions ??= await createFunctionsClient(auth, this.target.apiEndpoint);
-      this.ctx.log(`reading ${this.name}`);
-      [this.fn] = await this.functions.getFunction({ name: this.name });
+      // Not without cloudfunctions.functions.get: the permission finding says so, not a 403.
+      if (missingNeeds(fnPermissions).length === 0) {
+        this.ctx.log(`reading ${this.name}`);
+        [this.fn] = await this.functions.getFunction({ name: this.name });
+      }
     } catch (err) {
       if (updates || !this.target.url) throw googleFailure('cloud-function', this.target.name, `reading function ${this.name}`, err);
       // A given URL and no config changes: the benchmark can run without API access.
       this.ctx.log(`cannot read ${this.name} (${reasonOf(err)}); going on with the given url`);
     }
     const fn = this.fn;
+    // A 2nd gen function's service has the function's name unless the function says otherwise.
+    const serviceName = fn?.serviceConfig?.service || runServiceName(this.target.project, this.target.region, this.target.function);
+    const permissions = [fnPermissions, await checkServicePermissions(this.services, serviceName, serviceNeeds(shape))];
+    problems.push(...permissionProblems(this.subject, permissions));
+    if (problems.some(isError)) return early(problems);
     const checked: CheckedTarget = { subject: this.subject, strategy: this.strategy, auth: this.target.auth, uptimeHeader: this.target.cold?.instanceUptimeHeader !== undefined };
     problems.push(...(fn ? functionProblems(fn, { ...checked, url: this.target.url }) : []));
     if (problems.some(isError)) return early(problems);
 
-    const serviceName = fn?.serviceConfig?.service ?? '';
     if (updates) {
       try {
-        this.services ??= await createServicesClient(auth, this.target.apiEndpoint);
         [this.service] = await this.services.getService({ name: serviceName });
       } catch (err) {
         throw googleFailure('cloud-function', this.target.name, `reading the Cloud Run service ${serviceName} of ${this.name}`, err);
@@ -108,7 +120,7 @@ export class CloudFunctionAdapter implements Adapter<'cloud-function'> {
     // The service's own URL is always an accepted audience, whatever URL the calls go to.
     this.audience = idTokenAudience(service?.uri || fn?.serviceConfig?.uri || url);
     const known: RunService | null = service ?? (fn ? { name: this.name, uri: fn.serviceConfig?.uri ?? null, urls: fn.url ? [fn.url] : [] } : null);
-    problems.push(...audienceProblems(this.audience, known, checked));
+    problems.push(...audienceProblems(this.audience, known, checked), ...(await publicUrlProblems(this.services, serviceName, service, this.target.auth, permissions, this.subject)));
     this.url = url;
     return { facts: { ...this.describe(), url }, problems, changes: changes(serviceName), where, dataPlane: url };
   }

@@ -19,6 +19,8 @@ import { COLD_START_ANNOTATION, restoreRevisionChange, revisionChangeSchema, Rev
 import { createAuth, credentialKind, credentialProblems, idTokenAudience } from './google-auth.js';
 import { googleFailure, reasonOf } from './google-errors.js';
 import { GoogleCaller } from './google-http.js';
+import { checkServicePermissions, publicUrlProblems } from './google-iam.js';
+import { permissionProblems, runShape, serviceNeeds } from './google-permissions.js';
 import { audienceProblems, revisionChanges, serviceProblems, type CheckedTarget } from './google-problems.js';
 import { enforceProblems, type Problem } from './problems.js';
 import { commonChanges, forceColdCommon, idleWait } from './strategies.js';
@@ -62,8 +64,12 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
     // Credentials that cannot mint an accepted ID token stop the target before any API call.
     const problems: Problem[] = this.target.auth === 'id-token' ? credentialProblems(await credentialKind(auth), this.subject) : [];
     if (problems.some((p) => p.severity === 'error')) return { facts: this.describe(), problems, changes, where, dataPlane: this.target.url ?? null };
+    this.client ??= await createServicesClient(auth, this.target.apiEndpoint);
+    // What this run needs, asked before anything else: a missing permission stops it here.
+    const permissions = await checkServicePermissions(this.client, this.name, serviceNeeds(runShape(this.target)));
+    problems.push(...permissionProblems(this.subject, [permissions]));
+    if (problems.some((p) => p.severity === 'error')) return { facts: this.describe(), problems, changes, where, dataPlane: this.target.url ?? null };
     try {
-      this.client ??= await createServicesClient(auth, this.target.apiEndpoint);
       this.ctx.log(`reading ${this.name}`);
       [this.service] = await this.client.getService({ name: this.name });
     } catch (err) {
@@ -77,6 +83,7 @@ export class CloudRunAdapter implements Adapter<'cloud-run'> {
     // The service's own URL is always an accepted audience, whatever URL the calls go to.
     this.audience = idTokenAudience(service?.uri || url);
     problems.push(...(service ? serviceProblems(service, checked) : []), ...audienceProblems(this.audience, service, checked));
+    problems.push(...(await publicUrlProblems(this.client, this.name, service, this.target.auth, [permissions], this.subject)));
     this.url = url;
     return { facts: { ...this.describe(), url }, problems, changes, where, dataPlane: url };
   }

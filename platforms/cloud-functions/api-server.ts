@@ -2,11 +2,12 @@
 // client libraries at it): the Cloud Functions v2 API (functions-api.ts), the Cloud Run Admin API
 // v2 (run-api.ts) and their long-running operations, which share the path
 // /v2/projects/*/locations/*/operations/*. Requests need an OAuth access token from the metadata
-// server. Errors use Google's JSON error shape, so the client libraries raise the same errors as
+// server; its principal needs the method's permission (iam.ts), or gets 403 PERMISSION_DENIED. Errors use Google's JSON error shape, so the client libraries raise the same errors as
 // against Google (HTTP 404 -> gRPC code 5 NOT_FOUND, 409 ABORTED -> 10, ...).
 import http from 'node:http';
 import { ApiError, STATUS_BY_HTTP, type ApiRequest } from './api-request.js';
 import { routeFunctions } from './functions-api.js';
+import { permissionDenied, requiredPermission, routeIam } from './iam.js';
 import { renderOperation } from './model.js';
 import type { GooglePlatform } from './platform.js';
 import { routeRun } from './run-api.js';
@@ -26,7 +27,8 @@ export function createApiServer(platform: GooglePlatform, authority: TokenAuthor
       try {
         const auth = req.headers.authorization ?? '';
         const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-        if (!authority.isValidAccessToken(token)) {
+        const principal = authority.principalOf(token);
+        if (principal === null) {
           throw new ApiError(401, 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
         }
         const request: ApiRequest = {
@@ -37,7 +39,10 @@ export function createApiServer(platform: GooglePlatform, authority: TokenAuthor
           numeric: (url.searchParams.get('$alt') ?? '').includes('enum-encoding=int'),
         };
         platform.recordApiCall(request.method, request.path);
-        send(200, route(platform, request));
+        const grants = authority.grantsOf(principal);
+        const needed = requiredPermission(platform, request);
+        if (needed && !grants.allows(needed.permission)) throw permissionDenied(needed.permission, needed.resource);
+        send(200, routeIam(platform, request, grants, platform.iamFault) ?? route(platform, request));
       } catch (err) {
         const status = err instanceof ApiError ? err.httpStatus : 500;
         const message = err instanceof Error ? err.message : String(err);

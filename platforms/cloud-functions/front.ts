@@ -2,7 +2,8 @@
 // (`http://127.0.0.1:<port>`, no path, as a run.app URL has none). Like Cloud Run it
 // - checks the caller's ID token (signature, expiry, issuer) and its audience, which must be the
 //   service URL's origin (a trailing slash allowed) or one of its custom audiences: an audience
-//   with a path or query is refused with 401, whatever path the request itself has;
+//   with a path or query is refused with 401, whatever path the request itself has; a valid token
+//   of a principal without run.routes.invoke (roles/run.invoker) is refused with 403;
 // - serves the latest ready revision; an instance takes up to `maxInstanceRequestConcurrency`
 //   requests at once, more instances start (up to the maximum) as requests need them, and requests
 //   wait while none is free; idle instances stop after `idle`, down to `minInstanceCount`;
@@ -23,7 +24,7 @@ export interface ServiceStats {
   received: number;
   /** Requests that reached an instance. */
   served: number;
-  /** Requests refused for a missing or invalid ID token. */
+  /** Requests refused for a missing or invalid ID token, or a caller without run.routes.invoke. */
   rejected: number;
   /** Instances started for requests (cold starts). */
   starts: number;
@@ -105,8 +106,9 @@ export class ServiceFront {
     const refusal = this.checkAuth(req.headers.authorization);
     if (refusal) {
       this.stats.rejected += 1;
-      this.stats.rejections.add(refusal);
-      return reply(401, `Error: Unauthorized. Your client does not have permission to get URL ${req.url ?? '/'} from this server (${refusal}).`, {
+      this.stats.rejections.add(refusal.reason);
+      if (refusal.status === 403) return reply(403, `Error: Forbidden. Your client does not have permission to get URL ${req.url ?? '/'} from this server.`);
+      return reply(401, `Error: Unauthorized. Your client does not have permission to get URL ${req.url ?? '/'} from this server (${refusal.reason}).`, {
         'www-authenticate': 'Bearer error="invalid_token" error_description="The access token could not be verified"',
       });
     }
@@ -134,15 +136,18 @@ export class ServiceFront {
     req.pipe(upstream);
   }
 
-  /** null when the call may go on, else why it is refused. */
-  private checkAuth(header: string | undefined): string | null {
+  /** null when the call may go on, else why it is refused: 401 (no valid token for this service)
+   *  or 403 (a valid token of a principal that may not invoke it). */
+  private checkAuth(header: string | undefined): { status: 401 | 403; reason: string } | null {
     if (this.service.allowUnauthenticated) return null;
-    if (!header?.startsWith('Bearer ')) return 'no bearer token';
+    const unauthorized = (reason: string) => ({ status: 401 as const, reason });
+    if (!header?.startsWith('Bearer ')) return unauthorized('no bearer token');
     const check = this.options.authority.verifyIdToken(header.slice(7));
-    if (!check.ok) return check.reason;
+    if (!check.ok) return unauthorized(check.reason);
     const origin = new URL(this.service.uri).origin;
     const accepted = new Set([origin, `${origin}/`, ...this.service.customAudiences]);
-    if (!accepted.has(check.claims.aud)) return `wrong audience ${check.claims.aud} (expected ${origin})`;
+    if (!accepted.has(check.claims.aud)) return unauthorized(`wrong audience ${check.claims.aud} (expected ${origin})`);
+    if (!this.options.authority.grantsOf(check.claims.email).allows('run.routes.invoke')) return { status: 403, reason: `${check.claims.email} lacks run.routes.invoke` };
     this.stats.audiences.add(check.claims.aud);
     return null;
   }

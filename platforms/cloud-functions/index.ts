@@ -14,6 +14,7 @@
 //
 // Options (target file `emulators: { cloud-functions: {...} }`, see options.ts):
 //   port (API), metadataPort, project (coldbench-local), tokenTtl (1h), startTimeout (15s),
+//   permissions (roles and permissions of the metadata server's service account; absent: all),
 //   functions: [{ name, region, port, entryPoint (hello), source (the demo function), idle (2s),
 //     deployDelay (300ms), buildDelay (20s), deploymentInstanceIdle (= idle), trigger (http | event),
 //     allowUnauthenticated, environment, availableMemory (256M), availableCpu ("0.1666"),
@@ -30,13 +31,14 @@ import type { EmulatorContext, EmulatorStarter, RunningEmulator } from '../types
 import { withApiKeepAlive } from '../keep-alive.js';
 import { createApiServer } from './api-server.js';
 import type { ServiceStats } from './front.js';
+import type { IamFault } from './grants.js';
 import { createMetadataServer } from './metadata-server.js';
 import type { ServiceUpdateRecord, UpdateRequestRecord } from './model.js';
 import { parseCloudFunctionsOptions, type CloudFunctionsEmulatorOptions } from './options.js';
 import { GooglePlatform } from './platform.js';
 import { templateEnv, type ServiceRecord, type Template } from './run-model.js';
 import { functionRecord, functionService, plainService } from './records.js';
-import { TokenAuthority } from './tokens.js';
+import { SERVICE_ACCOUNT_EMAIL, TokenAuthority } from './tokens.js';
 
 export { parseCloudFunctionsOptions, type CloudFunctionsEmulatorOptions };
 
@@ -78,6 +80,10 @@ export interface CloudFunctionsEmulator extends RunningEmulator {
   serviceUpdates(id: string): ServiceUpdateRecord[];
   /** Audiences of every ID token the metadata server issued. */
   issuedAudiences(): readonly string[];
+  /** What the metadata server's service account holds from now on (roles, permissions; null: all). */
+  grantPermissions(granted: readonly string[] | null): void;
+  /** From now on every testIamPermissions / getIamPolicy call fails with this (null: they work). */
+  failIamChecks(fault: IamFault | null): void;
 }
 
 function listen(server: http.Server, requested: number, what: string): Promise<number> {
@@ -112,6 +118,7 @@ export async function startCloudFunctions(raw: CloudFunctionsEmulatorOptions, ct
   check('services', options.services);
 
   const authority = new TokenAuthority(Math.max(1, Math.round(options.tokenTtl / 1000)));
+  authority.grant(SERVICE_ACCOUNT_EMAIL, options.permissions ?? null);
   const metadata = withApiKeepAlive(createMetadataServer({ project: options.project, authority }));
   const servers: http.Server[] = [metadata];
   let platform: GooglePlatform | null = null;
@@ -172,6 +179,10 @@ export async function startCloudFunctions(raw: CloudFunctionsEmulatorOptions, ct
       updateRequests: (id) => live.functionUpdates.filter((u) => u.function === live.functionById(id)?.name).map((u) => ({ ...u })),
       serviceUpdates: (id) => live.serviceUpdates.filter((u) => u.service === service(id).name).map((u) => structuredClone(u)),
       issuedAudiences: () => authority.issuedAudiences,
+      grantPermissions: (granted) => authority.grant(SERVICE_ACCOUNT_EMAIL, granted),
+      failIamChecks: (fault) => {
+        live.iamFault = fault;
+      },
       async stop() {
         if (stopped) return;
         stopped = true;

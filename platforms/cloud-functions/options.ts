@@ -2,6 +2,7 @@
 // naming the bad option (`emulators.cloud-functions.functions[0].idle: ...`).
 import { z } from 'zod';
 import { durationMs, portOption } from '../options.js';
+import { unknownRole } from './grants.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9-]{0,48}$/, { error: 'expected a lower-case name (letters, digits, hyphens)' });
 const env = z.record(z.string(), z.string()).default({});
@@ -53,6 +54,12 @@ export const optionsSchema = z
     metadataPort: portOption.default(0),
     project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'expected a project id like my-project-123' }).default('coldbench-local'),
     tokenTtl: durationMs.default(3_600_000),
+    /** Roles (roles/run.viewer) and permissions (run.services.get) the metadata server's service
+     *  account holds on the project; absent: everything (a project owner). */
+    permissions: z
+      .array(z.string().min(1))
+      .refine((granted) => unknownRole(granted) === undefined, { error: (issue) => `unknown role ${String(unknownRole(issue.input as string[]))} (known: roles/owner, roles/run.developer, roles/run.viewer, roles/run.invoker, roles/cloudfunctions.developer, roles/cloudfunctions.viewer, ...)` })
+      .optional(),
     startTimeout: durationMs.default(15_000),
     functions: z.array(functionSchema).default([]),
     services: z.array(serviceSchema).default([]),

@@ -4,6 +4,7 @@
 // probe, then traffic); only the Functions API builds the source first, every time.
 import { randomBytes } from 'node:crypto';
 import { ServiceFront, type FrontOptions } from './front.js';
+import type { IamFault } from './grants.js';
 import { renderFunction, enumRenderer, type FunctionRecord, type OperationRecord, type ServiceUpdateRecord, type UpdateRequestRecord } from './model.js';
 import { renderService, type RevisionRecord, type ServiceRecord, type Template } from './run-model.js';
 
@@ -13,6 +14,8 @@ export class GooglePlatform {
   readonly functions = new Map<string, FunctionRecord>();
   readonly services = new Map<string, ServiceRecord>();
   readonly operations = new Map<string, OperationRecord>();
+  /** Set: every testIamPermissions / getIamPolicy call fails with it (a test's fault injection). */
+  iamFault: IamFault | null = null;
   readonly functionUpdates: UpdateRequestRecord[] = [];
   readonly serviceUpdates: ServiceUpdateRecord[] = [];
   private readonly fronts = new Map<string, ServiceFront>();

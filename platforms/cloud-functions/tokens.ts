@@ -1,7 +1,9 @@
 // Credentials of the emulated Google platform: OAuth access tokens (opaque, for the v2 API) and
 // Google-style ID tokens (RS256 JWTs with aud/exp/iss, for invoking functions). The metadata
-// server issues both; the API and the function front check them, as Google does.
+// server issues both; the API and the function front check them, as Google does. Each token is
+// minted for a principal, whose granted roles and permissions the API and the fronts enforce.
 import { createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { Grants } from './grants.js';
 
 export const SERVICE_ACCOUNT_EMAIL = 'coldbench-emulator@coldbench-local.iam.gserviceaccount.com';
 const ISSUER = 'https://accounts.google.com';
@@ -25,8 +27,10 @@ export class TokenAuthority {
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
   private readonly keyId = randomBytes(8).toString('hex');
-  /** access token -> expiry (epoch ms) */
-  private readonly accessTokens = new Map<string, number>();
+  /** access token -> expiry (epoch ms) and the principal it was minted for */
+  private readonly accessTokens = new Map<string, { expiry: number; principal: string }>();
+  /** principal -> what it was granted (absent: everything, as a project owner) */
+  private readonly grants = new Map<string, Grants>();
   /** Every audience an ID token was issued for, in order (for tests and the log). */
   readonly issuedAudiences: string[] = [];
 
@@ -39,15 +43,26 @@ export class TokenAuthority {
     this.publicKey = pair.publicKey;
   }
 
-  issueAccessToken(): { access_token: string; expires_in: number; token_type: 'Bearer' } {
+  issueAccessToken(principal = SERVICE_ACCOUNT_EMAIL): { access_token: string; expires_in: number; token_type: 'Bearer' } {
     const token = `ya29.emulator-${randomBytes(24).toString('base64url')}`;
-    this.accessTokens.set(token, Date.now() + this.ttlSeconds * 1000);
+    this.accessTokens.set(token, { expiry: Date.now() + this.ttlSeconds * 1000, principal });
     return { access_token: token, expires_in: this.ttlSeconds, token_type: 'Bearer' };
   }
 
-  isValidAccessToken(token: string): boolean {
-    const expiry = this.accessTokens.get(token);
-    return expiry !== undefined && expiry > Date.now();
+  /** The principal a valid access token was minted for; null for an unknown or expired token. */
+  principalOf(token: string): string | null {
+    const entry = this.accessTokens.get(token);
+    return entry !== undefined && entry.expiry > Date.now() ? entry.principal : null;
+  }
+
+  /** Grant roles (roles/run.viewer) and permissions to a principal; null: everything (the default). */
+  grant(principal: string, granted: readonly string[] | null): void {
+    if (granted === null) this.grants.delete(principal);
+    else this.grants.set(principal, new Grants(granted));
+  }
+
+  grantsOf(principal: string): Grants {
+    return this.grants.get(principal) ?? new Grants(null);
   }
 
   issueIdToken(audience: string): string {
