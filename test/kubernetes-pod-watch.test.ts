@@ -50,11 +50,17 @@ test('a resourceVersion the server no longer has (410 Expired) means a new list,
   const k = await kube({ watchHistory: 3, watchTimeout: '500ms', deployments: [{ name: 'web', replicas: 1 }, { name: 'churn', replicas: 0 }] });
   const watch = new PodWatch(connectKube({ what: 'test' }), 'app=web');
   await watch.sync();
+  const held = Number(k.cluster.resourceVersion);
   // Other pods churn (events this watch filters out) and push the history past the version it
-  // holds; then the server ends the watch.
+  // holds: three pods started and deleted are at least six pod events, over a history of three,
+  // however their start-ups interleave. Then the server ends the watch (nothing resumes it until
+  // the next wait).
   const churn = k.cluster.getDeployment('default', 'churn')!;
   k.cluster.setDeploymentReplicas(churn, 3);
   await until('churn pods ready', () => k.cluster.readyPodsOf(churn).length === 3);
+  k.cluster.setDeploymentReplicas(churn, 0);
+  await until('churn pods gone', () => k.cluster.podsOf(churn).length === 0);
+  assert.ok(k.cluster.droppedThrough > held, `the history no longer holds version ${held} (dropped through ${k.cluster.droppedThrough})`);
   await until('the server ended the watch', () => !watch.open);
   const since = k.api.requests.length;
   // What only a watch or a new list can tell: a second web pod, ready.
