@@ -175,7 +175,7 @@ export function vendorPackages(esbuild, dist, compiledFiles) {
     let code = readFileSync(file, 'utf8');
     let changed = false;
     for (const { name, packageName } of VENDORED) {
-      const pattern = new RegExp(` from ['"]${packageName.replace(/[/.@-]/g, (c) => `\\${c}`)}['"]`, 'g');
+      const pattern = new RegExp(` from ['"]${escape(packageName)}['"]`, 'g');
       if (!pattern.test(code)) continue;
       let relative = path.relative(path.dirname(file), path.join(vendorDir, `${name}.js`)).split(path.sep).join('/');
       if (!relative.startsWith('.')) relative = `./${relative}`;

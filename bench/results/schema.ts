@@ -182,6 +182,15 @@ const capacity = z.looseObject({
 });
 
 const targetKind = z.enum(TARGET_KINDS, { error: (issue) => `expected one of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(issue.input)}` });
+/** Who a target is: in results.json and in each checkpoint's target-start record. */
+const targetIdentity = {
+  name: z.string(),
+  kind: targetKind,
+  region: z.string(),
+  origin: z.string(),
+  variant: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+  variantOf: z.string().optional(),
+};
 
 /** Results written before platform facts carried their kind: the facts belong to the target's kind. */
 function withFactsKind(target: unknown): unknown {
@@ -195,12 +204,7 @@ export const targetResultSchema = z.preprocess(
   withFactsKind,
   z
     .looseObject({
-      name: z.string(),
-      kind: targetKind,
-      region: z.string(),
-      origin: z.string(),
-      variant: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
-      variantOf: z.string().optional(),
+      ...targetIdentity,
       status: z.enum(['ok', 'failed', 'partial']),
       failure: z.string().optional(),
       warnings: z.array(z.string()).optional(),
@@ -253,12 +257,7 @@ export const checkpointRecordSchema = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('target-start'),
     target: z.looseObject({
-      name: z.string(),
-      kind: targetKind,
-      region: z.string(),
-      origin: z.string(),
-      variant: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
-      variantOf: z.string().optional(),
+      ...targetIdentity,
       config: z.record(z.string(), z.unknown()),
     }),
   }),
